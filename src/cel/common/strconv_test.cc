@@ -1,2 +1,2 @@
 #include <gtest/gtest.h>
-TEST(Placeholder, Builds) { SUCCEED(); }
+TEST(StrconvPlaceholder, Builds) { SUCCEED(); }
