@@ -1,0 +1,695 @@
+// json/json.cc: JSON DOM construction (Builder), the RapidJSON-backed parser and writers.
+//
+// Pipeline: text --RapidJSON iterative SAX reader--> ParseHandler --events--> Builder
+// --arena node arrays--> Document. Serialize/Writer walk a Value with an explicit stack and
+// feed a rapidjson::Writer. Users include json/json.h; RapidJSON never leaves this file.
+#include "json/json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+
+#include "base/arena.h"
+#include "base/check.h"
+
+namespace celgate::json {
+
+using internal::Member;
+using internal::Node;
+
+std::string_view TypeName(Type type) {
+  switch (type) {
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "bool";
+    case Type::kInt:
+      return "int";
+    case Type::kDouble:
+      return "double";
+    case Type::kString:
+      return "string";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string_view KeyOf(const Node& key) { return std::string_view(key.s, key.size); }
+
+// Total order used by object indexes: length first (cheap reject), then bytes.
+bool KeyLess(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return a.size() < b.size();
+  }
+  return !a.empty() && std::memcmp(a.data(), b.data(), a.size()) < 0;
+}
+
+bool KeyEq(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
+
+Node MakeNode(Type type, Position pos) {
+  Node n;
+  std::memset(&n, 0, sizeof(n));
+  n.type = type;
+  n.line = pos.line;
+  n.column = pos.column;
+  return n;
+}
+
+}  // namespace
+
+namespace internal {
+
+const Node* FindIndexed(const Node* obj, std::string_view key) {
+  const Member* members = obj->members;
+  const uint32_t n = obj->size;
+  const uint32_t* index = reinterpret_cast<const uint32_t*>(members + n);
+  const uint32_t* it = std::lower_bound(index, index + n, key, [&](uint32_t i, std::string_view k) {
+    return KeyLess(KeyOf(members[i].key), k);
+  });
+  if (it != index + n && KeyEq(KeyOf(members[*it].key), key)) {
+    return &members[*it].value;
+  }
+  return nullptr;
+}
+
+}  // namespace internal
+
+// ---------------------------------------------------------------------------------------------
+// Document
+
+Document::Document() = default;
+Document::~Document() = default;
+Document::Document(Document&&) noexcept = default;
+Document& Document::operator=(Document&&) noexcept = default;
+
+size_t Document::memory_bytes() const { return arena_ ? arena_->allocated_bytes() : 0; }
+
+// ---------------------------------------------------------------------------------------------
+// Builder
+
+Builder::Builder() : arena_(std::make_unique<Arena>()) {}
+Builder::~Builder() = default;
+
+void Builder::Push(const Node& n) { stack_.push_back(n); }
+
+void Builder::Null(Position pos) { Push(MakeNode(Type::kNull, pos)); }
+
+void Builder::Bool(bool b, Position pos) {
+  Node n = MakeNode(Type::kBool, pos);
+  n.b = b;
+  Push(n);
+}
+
+void Builder::Int(int64_t i, Position pos) {
+  Node n = MakeNode(Type::kInt, pos);
+  n.i = i;
+  Push(n);
+}
+
+void Builder::Double(double d, Position pos) {
+  Node n = MakeNode(Type::kDouble, pos);
+  n.d = d;
+  Push(n);
+}
+
+void Builder::String(std::string_view s, Position pos) {
+  // Strings longer than 4 GiB cannot be stored; every producer bounds its input far below.
+  CG_CHECK(s.size() <= std::numeric_limits<uint32_t>::max());
+  Node n = MakeNode(Type::kString, pos);
+  n.s = arena_->CopyString(s).data();
+  n.size = static_cast<uint32_t>(s.size());
+  Push(n);
+}
+
+void Builder::Key(std::string_view key, Position pos) {
+  CG_DCHECK(!opens_.empty() && opens_.back().type == Type::kObject &&
+            (stack_.size() - frames_.back()) % 2 == 0);
+  String(key, pos);
+}
+
+void Builder::StartArray(Position pos) {
+  frames_.push_back(stack_.size());
+  opens_.push_back(MakeNode(Type::kArray, pos));
+}
+
+void Builder::StartObject(Position pos) {
+  frames_.push_back(stack_.size());
+  opens_.push_back(MakeNode(Type::kObject, pos));
+}
+
+void Builder::EndArray() {
+  CG_DCHECK(!opens_.empty() && opens_.back().type == Type::kArray);
+  if (opens_.empty()) {
+    return;
+  }
+  const size_t start = frames_.back();
+  const size_t count = stack_.size() - start;
+  CG_CHECK(count <= std::numeric_limits<uint32_t>::max());
+  Node n = opens_.back();
+  n.type = Type::kArray;
+  n.size = static_cast<uint32_t>(count);
+  if (count > 0) {
+    Node* elems = arena_->NewArray<Node>(count);
+    std::memcpy(static_cast<void*>(elems), stack_.data() + start, count * sizeof(Node));
+    n.elems = elems;
+  } else {
+    n.elems = nullptr;
+  }
+  frames_.pop_back();
+  opens_.pop_back();
+  stack_.resize(start);
+  Push(n);
+}
+
+void Builder::EndObject() {
+  CG_DCHECK(!opens_.empty() && opens_.back().type == Type::kObject);
+  if (opens_.empty()) {
+    return;
+  }
+  const size_t start = frames_.back();
+  if ((stack_.size() - start) % 2 != 0) {  // key without value: misuse; stay memory-safe
+    CG_DCHECK(false);
+    Null();
+  }
+  const size_t pairs = (stack_.size() - start) / 2;
+  CG_CHECK(pairs <= std::numeric_limits<uint32_t>::max());
+  Member* members = nullptr;
+  uint32_t count = 0;
+  DedupeAndIndex(start, static_cast<uint32_t>(pairs), &members, &count);
+  Node n = opens_.back();
+  n.type = Type::kObject;
+  n.size = count;
+  n.members = members;
+  frames_.pop_back();
+  opens_.pop_back();
+  stack_.resize(start);
+  Push(n);
+}
+
+// Copies the `pairs` key/value pairs at stack_[start..] into one arena block, removing repeated
+// keys (first place, last value) and appending a sorted index for large objects.
+void Builder::DedupeAndIndex(size_t start, uint32_t pairs, Member** out_members,
+                             uint32_t* out_count) {
+  const Node* nodes = stack_.data() + start;
+  auto key = [&](uint32_t i) { return KeyOf(nodes[2 * i]); };
+
+  // value_from[i] = index of the pair whose value member i takes; kDropped for removed pairs.
+  constexpr uint32_t kDropped = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> value_from;  // empty unless there are duplicates
+  auto note_duplicate = [&](uint32_t first, uint32_t later) {
+    if (value_from.empty()) {
+      value_from.resize(pairs);
+      std::iota(value_from.begin(), value_from.end(), 0u);
+    }
+    value_from[later] = kDropped;
+    value_from[first] = later;  // visited in increasing `later`, so the last one wins
+    if (!duplicate_) {
+      const Node& a = nodes[2 * first];
+      const Node& b = nodes[2 * later];
+      duplicate_ = Duplicate{std::string(key(later)), Position{a.line, a.column},
+                             Position{b.line, b.column}};
+    }
+  };
+
+  if (pairs <= internal::kIndexedObjectMin) {
+    for (uint32_t i = 1; i < pairs; ++i) {
+      for (uint32_t j = 0; j < i; ++j) {
+        if ((value_from.empty() || value_from[j] != kDropped) && KeyEq(key(j), key(i))) {
+          note_duplicate(j, i);
+          break;
+        }
+      }
+    }
+  } else {
+    scratch_.resize(pairs);
+    std::iota(scratch_.begin(), scratch_.end(), 0u);
+    std::stable_sort(scratch_.begin(), scratch_.end(),
+                     [&](uint32_t a, uint32_t b) { return KeyLess(key(a), key(b)); });
+    for (uint32_t g = 0; g < pairs;) {
+      uint32_t e = g + 1;
+      while (e < pairs && KeyEq(key(scratch_[g]), key(scratch_[e]))) {
+        note_duplicate(scratch_[g], scratch_[e]);  // stable: scratch_[g] is the first
+        ++e;
+      }
+      g = e;
+    }
+  }
+
+  uint32_t count = pairs;
+  if (!value_from.empty()) {
+    count = static_cast<uint32_t>(
+        std::count_if(value_from.begin(), value_from.end(), [](uint32_t v) { return v != kDropped; }));
+  }
+  *out_count = count;
+  if (count == 0) {
+    *out_members = nullptr;
+    return;
+  }
+  const bool indexed = count > internal::kIndexedObjectMin;
+  const size_t bytes = count * sizeof(Member) + (indexed ? count * sizeof(uint32_t) : 0);
+  Member* members = static_cast<Member*>(arena_->Allocate(bytes, alignof(Member)));
+  if (value_from.empty()) {
+    std::memcpy(static_cast<void*>(members), nodes, pairs * sizeof(Member));
+  } else {
+    uint32_t out = 0;
+    for (uint32_t i = 0; i < pairs; ++i) {
+      if (value_from[i] == kDropped) {
+        continue;
+      }
+      members[out].key = nodes[2 * i];
+      members[out].value = nodes[2 * value_from[i] + 1];
+      ++out;
+    }
+  }
+  if (indexed) {
+    uint32_t* index = reinterpret_cast<uint32_t*>(members + count);
+    std::iota(index, index + count, 0u);
+    std::sort(index, index + count, [&](uint32_t a, uint32_t b) {
+      return KeyLess(KeyOf(members[a].key), KeyOf(members[b].key));
+    });
+  }
+  *out_members = members;
+}
+
+void Builder::Value(json::Value v) {
+  // Emits `x`; returns true when it opened a container whose children must follow.
+  auto emit = [this](json::Value x) {
+    const Position pos = x.position();
+    switch (x.type()) {
+      case Type::kNull:
+        Null(pos);
+        return false;
+      case Type::kBool:
+        Bool(x.as_bool(), pos);
+        return false;
+      case Type::kInt:
+        Int(x.as_int(), pos);
+        return false;
+      case Type::kDouble:
+        Double(x.as_double(), pos);
+        return false;
+      case Type::kString:
+        String(x.as_string(), pos);
+        return false;
+      case Type::kArray:
+        StartArray(pos);
+        return true;
+      case Type::kObject:
+        StartObject(pos);
+        return true;
+    }
+    return false;
+  };
+  struct Frame {
+    json::Value container;
+    size_t next;
+  };
+  std::vector<Frame> todo;
+  if (emit(v)) {
+    todo.push_back({v, 0});
+  }
+  while (!todo.empty()) {
+    Frame& f = todo.back();
+    const json::Value c = f.container;
+    if (f.next >= c.size()) {
+      c.is_array() ? EndArray() : EndObject();
+      todo.pop_back();
+      continue;
+    }
+    const size_t i = f.next++;
+    json::Value child;
+    if (c.is_object()) {
+      Key(c.key_at(i), c.key_position_at(i));
+      child = c.value_at(i);
+    } else {
+      child = c.at(i);
+    }
+    if (emit(child)) {
+      todo.push_back({child, 0});  // may invalidate `f`; not used again this round
+    }
+  }
+}
+
+Document Builder::Finish() {
+  CG_DCHECK(opens_.empty() && stack_.size() == 1);
+  // Release-mode recovery from misuse: close what is open, default to null.
+  while (!opens_.empty()) {
+    opens_.back().type == Type::kArray ? EndArray() : EndObject();
+  }
+  if (stack_.empty()) {
+    Null();
+  }
+  Document doc;
+  doc.root_ = arena_->New<Node>(stack_.back());
+  doc.arena_ = std::move(arena_);
+  arena_ = std::make_unique<Arena>();
+  stack_.clear();
+  frames_.clear();
+  duplicate_.reset();
+  return doc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parse
+
+namespace {
+
+// RapidJSON SAX consumer: forwards events to a Builder, counts depth, and stops the reader
+// (returns false) on the first violation of our own rules.
+class ParseHandler {
+ public:
+  enum class Stop { kNone, kDepth, kDuplicate };
+
+  ParseHandler(Builder& builder, const ParseOptions& options)
+      : b_(builder), max_depth_(options.max_depth), allow_dups_(options.allow_duplicate_keys) {}
+
+  bool Null() {
+    b_.Null();
+    return true;
+  }
+  bool Bool(bool v) {
+    b_.Bool(v);
+    return true;
+  }
+  bool Int(int v) {
+    b_.Int(v);
+    return true;
+  }
+  bool Uint(unsigned v) {
+    b_.Int(v);
+    return true;
+  }
+  bool Int64(int64_t v) {
+    b_.Int(v);
+    return true;
+  }
+  bool Uint64(uint64_t v) {
+    if (v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      b_.Int(static_cast<int64_t>(v));
+    } else {
+      b_.Double(static_cast<double>(v));  // beyond int64: a double, as Kubernetes does
+    }
+    return true;
+  }
+  bool Double(double v) {
+    b_.Double(v);
+    return true;
+  }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    b_.String(FixLoneSurrogates(std::string_view(s, len)));
+    return true;
+  }
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    b_.Key(FixLoneSurrogates(std::string_view(s, len)));
+    return true;
+  }
+  bool StartObject() {
+    if (++depth_ > max_depth_) {
+      stop_ = Stop::kDepth;
+      return false;
+    }
+    b_.StartObject();
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    --depth_;
+    b_.EndObject();
+    if (!allow_dups_ && b_.first_duplicate()) {
+      stop_ = Stop::kDuplicate;
+      return false;
+    }
+    return true;
+  }
+  bool StartArray() {
+    if (++depth_ > max_depth_) {
+      stop_ = Stop::kDepth;
+      return false;
+    }
+    b_.StartArray();
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    b_.EndArray();
+    return true;
+  }
+
+  Stop stop() const { return stop_; }
+
+ private:
+  // RapidJSON decodes a lone low-surrogate escape (\uDC00-\uDFFF) into the 3-byte (invalid)
+  // UTF-8 form ED B0..BF xx. Go decodes it as U+FFFD; so do we. The input was validated as
+  // UTF-8, so such bytes can only come from an escape. Rare: copy only when present.
+  std::string_view FixLoneSurrogates(std::string_view s) {
+    const void* hit = std::memchr(s.data(), 0xED, s.size());
+    if (hit == nullptr) {
+      return s;
+    }
+    fixed_.assign(s);
+    for (size_t i = static_cast<const char*>(hit) - s.data(); i + 2 < fixed_.size(); ++i) {
+      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
+          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
+        fixed_[i] = '\xEF';
+        fixed_[i + 1] = '\xBF';
+        fixed_[i + 2] = '\xBD';
+        i += 2;
+      }
+    }
+    return fixed_;
+  }
+
+  Builder& b_;
+  size_t depth_ = 0;
+  size_t max_depth_;
+  bool allow_dups_;
+  Stop stop_ = Stop::kNone;
+  std::string fixed_;
+};
+
+// 1-based line and byte column of `offset` in `text`.
+Position PositionAt(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  uint32_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return Position{line, static_cast<uint32_t>(offset - line_start + 1)};
+}
+
+Status ErrorAt(std::string_view text, size_t offset, std::string_view what) {
+  const Position p = PositionAt(text, offset);
+  return InvalidArgumentError("line " + std::to_string(p.line) + " column " +
+                              std::to_string(p.column) + ": " + std::string(what));
+}
+
+}  // namespace
+
+StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
+  if (text.size() > options.max_bytes) {
+    return ResourceExhaustedError("JSON input of " + std::to_string(text.size()) +
+                                  " bytes exceeds the limit of " +
+                                  std::to_string(options.max_bytes));
+  }
+  // RapidJSON treats NUL as end of input; a raw NUL byte is never valid JSON anyway.
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    return ErrorAt(text, static_cast<const char*>(nul) - text.data(),
+                   "NUL byte is not allowed in JSON text");
+  }
+  Builder builder;
+  ParseHandler handler(builder, options);
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::Reader reader;
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                              rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseFullPrecisionFlag;
+  const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
+  if (result.IsError()) {
+    switch (handler.stop()) {
+      case ParseHandler::Stop::kDepth:
+        return ErrorAt(text, result.Offset(),
+                       "nesting deeper than " + std::to_string(options.max_depth) + " levels");
+      case ParseHandler::Stop::kDuplicate:
+        return ErrorAt(text, result.Offset(),
+                       "duplicate key " + Quote(builder.first_duplicate()->key) +
+                           " in the object ending here");
+      case ParseHandler::Stop::kNone:
+        break;
+    }
+    return ErrorAt(text, result.Offset(), rapidjson::GetParseError_En(result.Code()));
+  }
+  return builder.Finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+namespace {
+
+template <typename W>
+void WriteDouble(W& w, double d) {
+  if (std::isfinite(d)) {
+    w.Double(d);
+  } else {
+    w.Null();  // JSON has no NaN/Inf
+  }
+}
+
+template <typename W>
+void WriteScalar(W& w, Value v) {
+  switch (v.type()) {
+    case Type::kNull:
+      w.Null();
+      break;
+    case Type::kBool:
+      w.Bool(v.as_bool());
+      break;
+    case Type::kInt:
+      w.Int64(v.as_int());
+      break;
+    case Type::kDouble:
+      WriteDouble(w, v.as_double());
+      break;
+    case Type::kString: {
+      const std::string_view s = v.as_string();
+      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      break;
+    }
+    case Type::kArray:
+    case Type::kObject:
+      break;
+  }
+}
+
+// Writes `root` with an explicit stack (no recursion over input depth).
+template <typename W>
+void WriteValue(W& w, Value root) {
+  if (!root.valid()) {
+    w.Null();
+    return;
+  }
+  struct Frame {
+    Value container;
+    size_t next;
+  };
+  std::vector<Frame> todo;
+  auto open = [&](Value v) {
+    if (v.is_array()) {
+      w.StartArray();
+      todo.push_back({v, 0});
+    } else if (v.is_object()) {
+      w.StartObject();
+      todo.push_back({v, 0});
+    } else {
+      WriteScalar(w, v);
+    }
+  };
+  open(root);
+  while (!todo.empty()) {
+    Frame& f = todo.back();
+    const Value c = f.container;
+    if (f.next >= c.size()) {
+      c.is_array() ? w.EndArray() : w.EndObject();
+      todo.pop_back();
+      continue;
+    }
+    const size_t i = f.next++;
+    if (c.is_object()) {
+      const std::string_view k = c.key_at(i);
+      w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+      open(c.value_at(i));
+    } else {
+      open(c.at(i));
+    }
+  }
+}
+
+}  // namespace
+
+std::string Serialize(Value v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  WriteValue(w, v);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string SerializePretty(Value v, int indent) {
+  rapidjson::StringBuffer buf;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+  w.SetIndent(' ', static_cast<unsigned>(std::max(indent, 0)));
+  WriteValue(w, v);
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string Quote(std::string_view s) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+struct Writer::Impl {
+  Impl() : writer(buffer) {}
+  void Reset() {
+    buffer.Clear();
+    writer.Reset(buffer);
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer;
+};
+
+Writer::Writer() : impl_(std::make_unique<Impl>()) {}
+Writer::~Writer() = default;
+
+void Writer::StartObject() { impl_->writer.StartObject(); }
+void Writer::EndObject() { impl_->writer.EndObject(); }
+void Writer::StartArray() { impl_->writer.StartArray(); }
+void Writer::EndArray() { impl_->writer.EndArray(); }
+void Writer::Key(std::string_view key) {
+  impl_->writer.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+void Writer::String(std::string_view s) {
+  impl_->writer.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+void Writer::Int(int64_t i) { impl_->writer.Int64(i); }
+void Writer::Uint(uint64_t u) { impl_->writer.Uint64(u); }
+void Writer::Double(double d) { WriteDouble(impl_->writer, d); }
+void Writer::Bool(bool b) { impl_->writer.Bool(b); }
+void Writer::Null() { impl_->writer.Null(); }
+void Writer::Raw(std::string_view json) {
+  impl_->writer.RawValue(json.data(), json.size(), rapidjson::kObjectType);
+}
+void Writer::Value(json::Value v) { WriteValue(impl_->writer, v); }
+
+std::string_view Writer::str() const {
+  return std::string_view(impl_->buffer.GetString(), impl_->buffer.GetSize());
+}
+
+std::string Writer::Take() {
+  std::string out(str());
+  impl_->Reset();
+  return out;
+}
+
+}  // namespace celgate::json

@@ -1,0 +1,461 @@
+// Tests for json/json.h: parsing rules, the Value view, Builder, and the writers.
+#include "json/json.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace celgate::json {
+namespace {
+
+using ::testing::HasSubstr;
+
+Document ParseOrDie(std::string_view text, const ParseOptions& options = {}) {
+  StatusOr<Document> doc = Parse(text, options);
+  EXPECT_TRUE(doc.ok()) << doc.status().ToString() << " for: " << text;
+  if (!doc.ok()) {
+    return Document();
+  }
+  return std::move(doc).value();
+}
+
+TEST(JsonParse, EveryTypeIsRecognised) {
+  Document d = ParseOrDie(
+      R"({"n":null,"t":true,"f":false,"i":-7,"d":2.5,"s":"hi","a":[1,"x"],"o":{"k":{}}})");
+  Value r = d.root();
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r.size(), 8u);
+  EXPECT_TRUE(r.Find("n").is_null());
+  EXPECT_TRUE(r.Find("t").as_bool());
+  EXPECT_TRUE(r.Find("f").is_bool());
+  EXPECT_FALSE(r.Find("f").as_bool());
+  EXPECT_EQ(r.Find("i").as_int(), -7);
+  EXPECT_EQ(r.Find("d").as_double(), 2.5);
+  EXPECT_EQ(r.Find("s").as_string(), "hi");
+  ASSERT_TRUE(r.Find("a").is_array());
+  EXPECT_EQ(r.Find("a").size(), 2u);
+  EXPECT_EQ(r.Find("a").at(0).as_int(), 1);
+  EXPECT_EQ(r.Find("a").at(1).as_string(), "x");
+  EXPECT_TRUE(r.Find("o").Find("k").is_object());
+  EXPECT_EQ(r.Find("o").Find("k").size(), 0u);
+  EXPECT_EQ(r.key_at(0), "n");
+  EXPECT_EQ(r.key_at(7), "o");
+  EXPECT_TRUE(r.value_at(4).is_double());
+}
+
+TEST(JsonParse, ScalarRootsAreAllowed) {
+  EXPECT_TRUE(ParseOrDie("null").root().is_null());
+  EXPECT_EQ(ParseOrDie(" 42 ").root().as_int(), 42);
+  EXPECT_EQ(ParseOrDie("\"s\"").root().as_string(), "s");
+}
+
+struct NumberCase {
+  const char* text;
+  Type type;
+  int64_t i;
+  double d;
+};
+
+TEST(JsonParse, NumbersFollowKubernetesIntOrDoubleRule) {
+  const NumberCase cases[] = {
+      {"0", Type::kInt, 0, 0},
+      {"-0", Type::kInt, 0, 0},
+      {"9223372036854775807", Type::kInt, std::numeric_limits<int64_t>::max(), 0},
+      {"-9223372036854775808", Type::kInt, std::numeric_limits<int64_t>::min(), 0},
+      {"9223372036854775808", Type::kDouble, 0, 9223372036854775808.0},
+      {"-9223372036854775809", Type::kDouble, 0, -9223372036854775809.0},
+      {"18446744073709551616", Type::kDouble, 0, 18446744073709551616.0},
+      {"123456789012345678901234567890", Type::kDouble, 0, 1.2345678901234568e29},
+      {"1.0", Type::kDouble, 0, 1.0},
+      {"1e3", Type::kDouble, 0, 1000.0},
+      {"1E+3", Type::kDouble, 0, 1000.0},
+      {"2e-3", Type::kDouble, 0, 0.002},
+      {"-0.0", Type::kDouble, 0, -0.0},
+      {"0.1", Type::kDouble, 0, 0.1},
+      {"2147483648", Type::kInt, 2147483648LL, 0},
+      {"4294967296", Type::kInt, 4294967296LL, 0},
+  };
+  for (const NumberCase& c : cases) {
+    Document d = ParseOrDie(c.text);
+    Value v = d.root();
+    EXPECT_EQ(v.type(), c.type) << c.text;
+    if (c.type == Type::kInt) {
+      EXPECT_EQ(v.as_int(), c.i) << c.text;
+    } else {
+      EXPECT_EQ(v.as_double(), c.d) << c.text;
+    }
+  }
+}
+
+TEST(JsonParse, IntegersBeyondInt64BecomeDoubles) {
+  Document d = ParseOrDie("[9223372036854775807, 9223372036854775808]");
+  EXPECT_TRUE(d.root().at(0).is_int());
+  EXPECT_TRUE(d.root().at(1).is_double());
+  EXPECT_TRUE(d.root().at(1).is_number());
+}
+
+TEST(JsonParse, RejectsMalformedInput) {
+  const char* cases[] = {
+      "",          "   ",       "NaN",         "[NaN]",      "Infinity",  "-Infinity",
+      "[1,]",      "{\"a\"}",   "{\"a\":1,}",  "[1 2]",      "01",        "1.",
+      ".5",        "+1",        "{a:1}",       "'s'",        "\"\t\"",    "[1] x",
+      "{} {}",     "tru",       "// c\n1",     "1e400",      "[\"\\x\"]", "\"\\uD800\"",
+      "\"\\uD800\\u0041\"",
+  };
+  for (const char* text : cases) {
+    StatusOr<Document> d = Parse(text);
+    EXPECT_FALSE(d.ok()) << "accepted: " << text;
+    if (!d.ok()) {
+      EXPECT_EQ(d.status().code(), StatusCode::kInvalidArgument) << text;
+    }
+  }
+}
+
+TEST(JsonParse, TrailingGarbageIsRejectedWithItsPosition) {
+  StatusOr<Document> d = Parse("{\"a\": 1}\n  xyz");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 2 column 3"));
+}
+
+TEST(JsonParse, EmbeddedNulIsRejected) {
+  StatusOr<Document> d = Parse(std::string_view("[1]\0[2]", 7));
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 1 column 4"));
+}
+
+TEST(JsonParse, ErrorsNameLineAndColumn) {
+  StatusOr<Document> d = Parse("{\n  \"a\": 1,\n  \"b\": ?\n}");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 3 column 8"));
+}
+
+TEST(JsonParse, UnicodeEscapesDecodeToUtf8IncludingSurrogatePairs) {
+  Document d = ParseOrDie(R"(["\u00e9", "\u20AC", "\uD83D\uDE00", "a\u0000b", "\"\\\/\b\f\n\r\t"])");
+  Value r = d.root();
+  EXPECT_EQ(r.at(0).as_string(), "\xC3\xA9");
+  EXPECT_EQ(r.at(1).as_string(), "\xE2\x82\xAC");
+  EXPECT_EQ(r.at(2).as_string(), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(r.at(3).as_string(), std::string_view("a\0b", 3));
+  EXPECT_EQ(r.at(4).as_string(), "\"\\/\b\f\n\r\t");
+}
+
+TEST(JsonParse, LoneLowSurrogateBecomesReplacementCharacter) {
+  Document d = ParseOrDie(R"(["x\uDC00y"])");
+  EXPECT_EQ(d.root().at(0).as_string(), "x\xEF\xBF\xBDy");
+}
+
+TEST(JsonParse, RawUtf8IsKeptAndInvalidUtf8Rejected) {
+  EXPECT_EQ(ParseOrDie("\"h\xC3\xA9llo \xF0\x9F\x98\x80\"").root().as_string(),
+            "h\xC3\xA9llo \xF0\x9F\x98\x80");
+  const char* bad[] = {
+      "\"\xFF\"",              // never valid
+      "\"\xC3\"",              // truncated sequence
+      "\"\xC0\xAF\"",          // overlong '/'
+      "\"\xED\xA0\x80\"",      // encoded surrogate
+      "\"\xF4\x90\x80\x80\"",  // beyond U+10FFFF
+      "{\"\x80\":1}",          // in a key
+  };
+  for (const char* text : bad) {
+    EXPECT_FALSE(Parse(text).ok()) << "accepted invalid UTF-8";
+  }
+}
+
+TEST(JsonParse, DeepNestingIsRejectedWithoutCrashing) {
+  for (const char* open : {"[", "{\"a\":"}) {
+    std::string text;
+    for (int i = 0; i < 100000; ++i) {
+      text += open;
+    }
+    StatusOr<Document> d = Parse(text);
+    ASSERT_FALSE(d.ok());
+    EXPECT_THAT(std::string(d.status().message()), HasSubstr("nesting deeper than 512"));
+  }
+}
+
+TEST(JsonParse, NestingUpToMaxDepthIsAccepted) {
+  ParseOptions options;
+  options.max_depth = 10;
+  EXPECT_TRUE(Parse(std::string(10, '[') + std::string(10, ']'), options).ok());
+  EXPECT_FALSE(Parse(std::string(11, '[') + std::string(11, ']'), options).ok());
+}
+
+TEST(JsonParse, InputOverMaxBytesIsResourceExhausted) {
+  ParseOptions options;
+  options.max_bytes = 4;
+  StatusOr<Document> d = Parse("[1,2]", options);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(JsonParse, DuplicateKeysLastValueWinsAtFirstPlace) {
+  Document d = ParseOrDie(R"({"a":1,"b":2,"a":3,"c":4,"a":5})");
+  Value r = d.root();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r.key_at(0), "a");
+  EXPECT_EQ(r.value_at(0).as_int(), 5);
+  EXPECT_EQ(r.key_at(1), "b");
+  EXPECT_EQ(r.key_at(2), "c");
+  EXPECT_EQ(r.Find("a").as_int(), 5);
+  EXPECT_EQ(Serialize(r), R"({"a":5,"b":2,"c":4})");
+}
+
+TEST(JsonParse, DuplicateKeysInLargeObjectsAreRemoved) {
+  std::string text = "{";
+  for (int i = 0; i < 40; ++i) {
+    text += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  }
+  text += "\"k7\":700,\"k39\":3900}";
+  Document d = ParseOrDie(text);
+  Value r = d.root();
+  EXPECT_EQ(r.size(), 40u);
+  EXPECT_EQ(r.Find("k7").as_int(), 700);
+  EXPECT_EQ(r.Find("k39").as_int(), 3900);
+  EXPECT_EQ(r.key_at(7), "k7");
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_TRUE(r.Find("k" + std::to_string(i)).is_int()) << i;
+  }
+}
+
+TEST(JsonParse, DuplicateKeysRejectedWhenDisallowed) {
+  ParseOptions options;
+  options.allow_duplicate_keys = false;
+  StatusOr<Document> d = Parse("{\"x\": {\"a\":1,\n\"a\":2}}", options);
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("duplicate key \"a\""));
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 2"));
+  EXPECT_TRUE(Parse("{\"a\":1,\"b\":{\"a\":2}}", options).ok());
+}
+
+TEST(JsonValue, FindOnMissingKeyIsInvalid) {
+  Document d = ParseOrDie(R"({"a":{"b":1},"arr":[1]})");
+  Value r = d.root();
+  Value missing = r.Find("zzz");
+  EXPECT_FALSE(missing.valid());
+  EXPECT_FALSE(missing.is_null());
+  EXPECT_FALSE(missing.is_object());
+  EXPECT_EQ(missing.size(), 0u);
+  EXPECT_FALSE(missing.Find("x").valid());
+  EXPECT_FALSE(r.Find("a").Find("c").valid());
+  EXPECT_FALSE(r.Find("").valid());
+  EXPECT_FALSE(r.Find("arr").Find("a").valid());  // Find on an array
+  EXPECT_FALSE(r.Find("ab").valid());             // same prefix, different length
+}
+
+TEST(JsonValue, WrongKindReadsReturnZeroValues) {
+  Document d = ParseOrDie(R"(["s", 1, 1.5])");
+  Value r = d.root();
+  EXPECT_EQ(r.at(0).as_int(), 0);
+  EXPECT_EQ(r.at(1).as_string(), "");
+  EXPECT_EQ(r.at(1).as_double(), 1.0);  // ints read as doubles
+  EXPECT_EQ(r.at(2).as_int(), 0);
+  EXPECT_FALSE(r.at(3).valid());
+  EXPECT_FALSE(r.at(0).at(0).valid());
+  EXPECT_EQ(r.key_at(0), "");
+  EXPECT_FALSE(Value().valid());
+  EXPECT_EQ(Value().position().line, 0u);
+}
+
+TEST(JsonValue, LargeObjectsFindEveryKey) {
+  std::string text = "{";
+  for (int i = 0; i < 200; ++i) {
+    text += (i ? "," : "") + std::string("\"key") + std::to_string(i * 7919 % 1000) + "\":" +
+            std::to_string(i);
+  }
+  text += "}";
+  Document d = ParseOrDie(text);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_EQ(d.root().Find("key" + std::to_string(i * 7919 % 1000)).as_int(), i);
+  }
+  EXPECT_FALSE(d.root().Find("key1000").valid());
+  EXPECT_FALSE(d.root().Find("k").valid());
+}
+
+TEST(JsonValue, IsTriviallyCopyableAndOnePointer) {
+  static_assert(std::is_trivially_copyable_v<Value>);
+  static_assert(sizeof(Value) == sizeof(void*));
+  static_assert(sizeof(internal::Node) == 24);
+}
+
+TEST(JsonDocument, ValuesSurviveMovingTheDocument) {
+  Document d = ParseOrDie(R"({"a":"text"})");
+  Value a = d.root().Find("a");
+  Document moved = std::move(d);
+  EXPECT_EQ(a.as_string(), "text");
+  EXPECT_GT(moved.memory_bytes(), 0u);
+  EXPECT_FALSE(Document().root().valid());
+}
+
+TEST(JsonSerialize, RoundTripsCompactText) {
+  const char* cases[] = {
+      "null",
+      "true",
+      "[]",
+      "{}",
+      R"({"a":[1,-2,3.5,"x",null,true,false],"b":{"c":{}}})",
+      R"(["\"\\\n\t\u0001","é"])",
+      "[9223372036854775807,-9223372036854775808,9223372036854776000.0]",
+      "[1.0,0.1,1e-7,1.7976931348623157e308,5e-324]",
+  };
+  for (const char* text : cases) {
+    Document d = ParseOrDie(text);
+    const std::string out = Serialize(d.root());
+    EXPECT_EQ(out, text);
+    Document again = ParseOrDie(out);
+    EXPECT_EQ(Serialize(again.root()), out);
+  }
+}
+
+TEST(JsonSerialize, DoublesStayDoublesAndIntsStayInts) {
+  Document d = ParseOrDie("[1.0, 1, 100.0, 1e21]");
+  std::string out = Serialize(d.root());
+  Document back = ParseOrDie(out);
+  EXPECT_TRUE(back.root().at(0).is_double()) << out;
+  EXPECT_TRUE(back.root().at(1).is_int()) << out;
+  EXPECT_TRUE(back.root().at(2).is_double()) << out;
+  EXPECT_EQ(back.root().at(3).as_double(), 1e21) << out;
+}
+
+TEST(JsonSerialize, PrettyUsesIndent) {
+  Document d = ParseOrDie(R"({"a":[1,2],"b":{}})");
+  EXPECT_EQ(SerializePretty(d.root()), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}");
+  EXPECT_EQ(SerializePretty(d.root(), 4).substr(0, 8), "{\n    \"a");
+}
+
+TEST(JsonSerialize, InvalidValueIsNull) { EXPECT_EQ(Serialize(Value()), "null"); }
+
+TEST(JsonSerialize, DeepDocumentsSerializeIteratively) {
+  Builder b;
+  for (int i = 0; i < 200000; ++i) {
+    b.StartArray();
+  }
+  for (int i = 0; i < 200000; ++i) {
+    b.EndArray();
+  }
+  Document d = b.Finish();
+  EXPECT_EQ(Serialize(d.root()).size(), 400000u);
+}
+
+TEST(JsonBuilder, BuildsNestedValuesWithPositions) {
+  Builder b;
+  b.StartObject({1, 1});
+  b.Key("name", {1, 1});
+  b.String("x", {1, 7});
+  b.Key("list", {2, 1});
+  b.StartArray({2, 7});
+  b.Int(1, {3, 3});
+  b.Double(2.5);
+  b.Bool(true);
+  b.Null();
+  b.EndArray();
+  b.EndObject();
+  Document d = b.Finish();
+  Value r = d.root();
+  EXPECT_EQ(Serialize(r), R"({"name":"x","list":[1,2.5,true,null]})");
+  EXPECT_EQ(r.position().line, 1u);
+  EXPECT_EQ(r.Find("name").position().column, 7u);
+  EXPECT_EQ(r.Find("list").position().line, 2u);
+  EXPECT_EQ(r.Find("list").at(0).position().line, 3u);
+  EXPECT_EQ(r.key_position_at(1).line, 2u);
+  EXPECT_FALSE(r.Find("list").at(1).position().known());
+}
+
+TEST(JsonBuilder, ReportsFirstDuplicateKeyWithPositions) {
+  Builder b;
+  b.StartObject();
+  b.Key("a", {1, 1});
+  b.Int(1);
+  b.Key("a", {4, 2});
+  b.Int(2);
+  b.EndObject();
+  ASSERT_TRUE(b.first_duplicate().has_value());
+  EXPECT_EQ(b.first_duplicate()->key, "a");
+  EXPECT_EQ(b.first_duplicate()->first.line, 1u);
+  EXPECT_EQ(b.first_duplicate()->second.line, 4u);
+  Document d = b.Finish();
+  EXPECT_EQ(Serialize(d.root()), R"({"a":2})");
+  EXPECT_FALSE(b.first_duplicate().has_value());  // reset by Finish
+}
+
+TEST(JsonBuilder, ValueDeepCopiesFromAnotherDocument) {
+  Document src = ParseOrDie(R"({"a":[1,{"b":"c"}],"d":null})");
+  Builder b;
+  b.StartArray();
+  b.Value(src.root());
+  b.Value(src.root().Find("a"));
+  b.Value(Value());
+  b.EndArray();
+  Document d = b.Finish();
+  src = Document();  // the copy owns its own memory
+  EXPECT_EQ(Serialize(d.root()), R"([{"a":[1,{"b":"c"}],"d":null},[1,{"b":"c"}],null])");
+}
+
+TEST(JsonBuilder, IsReusableAfterFinish) {
+  Builder b;
+  b.Int(1);
+  Document one = b.Finish();
+  b.String("two");
+  Document two = b.Finish();
+  EXPECT_EQ(one.root().as_int(), 1);
+  EXPECT_EQ(two.root().as_string(), "two");
+}
+
+TEST(JsonWriter, WritesCompactJson) {
+  Writer w;
+  w.StartObject();
+  w.Key("uid");
+  w.String("a\"b");
+  w.Key("allowed");
+  w.Bool(false);
+  w.Key("n");
+  w.Int(-3);
+  w.Key("u");
+  w.Uint(18446744073709551615ULL);
+  w.Key("d");
+  w.Double(0.5);
+  w.Key("nan");
+  w.Double(std::nan(""));
+  w.Key("z");
+  w.Null();
+  w.Key("raw");
+  w.Raw(R"({"x":[1]})");
+  w.Key("arr");
+  w.StartArray();
+  w.Int(1);
+  w.EndArray();
+  w.EndObject();
+  EXPECT_EQ(w.str(),
+            R"({"uid":"a\"b","allowed":false,"n":-3,"u":18446744073709551615,"d":0.5,)"
+            R"("nan":null,"z":null,"raw":{"x":[1]},"arr":[1]})");
+}
+
+TEST(JsonWriter, WritesValuesAndIsReusableAfterTake) {
+  Document d = ParseOrDie(R"({"k":[true,"v"]})");
+  Writer w;
+  w.StartArray();
+  w.Value(d.root());
+  w.Value(d.root().Find("missing"));
+  w.EndArray();
+  EXPECT_EQ(w.Take(), R"([{"k":[true,"v"]},null])");
+  EXPECT_EQ(w.str(), "");
+  w.Int(5);
+  EXPECT_EQ(w.Take(), "5");
+}
+
+TEST(JsonQuote, EscapesSpecialCharacters) {
+  EXPECT_EQ(Quote("plain"), "\"plain\"");
+  EXPECT_EQ(Quote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+  EXPECT_EQ(Quote(std::string_view("\0", 1)), "\"\\u0000\"");
+  EXPECT_EQ(Quote(""), "\"\"");
+}
+
+TEST(JsonTypeName, NamesEveryType) {
+  EXPECT_EQ(TypeName(Type::kObject), "object");
+  EXPECT_EQ(TypeName(Type::kInt), "int");
+}
+
+}  // namespace
+}  // namespace celgate::json
