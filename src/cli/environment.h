@@ -1,0 +1,21 @@
+// cli/environment.h: the CEL environment the CLI's `eval` uses.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "cel/cel.h"
+#include "json/json.h"
+
+namespace celgate::cli {
+
+// The environment for `celgate eval`: the Kubernetes libraries of `kubernetes_version` (empty =
+// newest) plus one dyn variable per binding.
+StatusOr<std::shared_ptr<const cel::Env>> BuildEvalEnvironment(
+    const std::string& kubernetes_version,
+    const std::vector<std::pair<std::string, json::Value>>& bindings);
+
+}  // namespace celgate::cli
