@@ -27,9 +27,7 @@ inline bool IsContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 // Number of continuation bytes (10xxxxxx) among the eight bytes of `w`. For a byte b,
 // bit 7 of (b & ~(b << 1)) is set exactly when bit 7 is 1 and bit 6 is 0. The shift moves bit 7
 // of a byte into the next byte's bit 0, which the mask discards.
-inline int ContinuationBytesIn(uint64_t w) {
-  return std::popcount(w & ~(w << 1) & kHighBits);
-}
+inline int ContinuationBytesIn(uint64_t w) { return std::popcount(w & ~(w << 1) & kHighBits); }
 
 // Decodes one sequence at s[pos]. Returns its length (1-4) and stores the code point, or
 // returns 0 when the bytes at pos do not start a well-formed sequence.
@@ -188,10 +186,9 @@ void Append(std::string* dst, char32_t cp) {
                          static_cast<char>(0x80 | (cp & 0x3F))};
     dst->append(buf, 3);
   } else {
-    const char buf[4] = {static_cast<char>(0xF0 | (cp >> 18)),
-                         static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                         static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                         static_cast<char>(0x80 | (cp & 0x3F))};
+    const char buf[4] = {
+        static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+        static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
     dst->append(buf, 4);
   }
 }

@@ -20,30 +20,30 @@ TEST(Utf8IsValid, FollowsRfc3629) {
   const ValidityCase cases[] = {
       {""sv, true},
       {"hello"sv, true},
-      {"h\xC3\xA9llo"sv, true},               // é
-      {"\xE2\x82\xAC"sv, true},               // €
-      {"\xF0\x9F\x98\x80"sv, true},           // 😀
-      {"\xEF\xBF\xBF"sv, true},               // U+FFFF
-      {"\xF4\x8F\xBF\xBF"sv, true},           // U+10FFFF
-      {"\xED\x9F\xBF"sv, true},               // U+D7FF, just below surrogates
-      {"\xEE\x80\x80"sv, true},               // U+E000, just above surrogates
-      {"\x00"sv, true},                       // NUL is a valid code point
-      {"\x80"sv, false},                      // stray continuation
-      {"\xC0\x80"sv, false},                  // overlong NUL
-      {"\xC1\xBF"sv, false},                  // overlong
-      {"\xE0\x80\xAF"sv, false},              // overlong '/'
-      {"\xE0\x9F\xBF"sv, false},              // overlong (U+07FF in 3 bytes)
-      {"\xF0\x8F\xBF\xBF"sv, false},          // overlong (U+FFFF in 4 bytes)
-      {"\xED\xA0\x80"sv, false},              // U+D800 surrogate
-      {"\xED\xBF\xBF"sv, false},              // U+DFFF surrogate
-      {"\xF4\x90\x80\x80"sv, false},          // U+110000
-      {"\xF5\x80\x80\x80"sv, false},          // lead byte past F4
+      {"h\xC3\xA9llo"sv, true},       // é
+      {"\xE2\x82\xAC"sv, true},       // €
+      {"\xF0\x9F\x98\x80"sv, true},   // 😀
+      {"\xEF\xBF\xBF"sv, true},       // U+FFFF
+      {"\xF4\x8F\xBF\xBF"sv, true},   // U+10FFFF
+      {"\xED\x9F\xBF"sv, true},       // U+D7FF, just below surrogates
+      {"\xEE\x80\x80"sv, true},       // U+E000, just above surrogates
+      {"\x00"sv, true},               // NUL is a valid code point
+      {"\x80"sv, false},              // stray continuation
+      {"\xC0\x80"sv, false},          // overlong NUL
+      {"\xC1\xBF"sv, false},          // overlong
+      {"\xE0\x80\xAF"sv, false},      // overlong '/'
+      {"\xE0\x9F\xBF"sv, false},      // overlong (U+07FF in 3 bytes)
+      {"\xF0\x8F\xBF\xBF"sv, false},  // overlong (U+FFFF in 4 bytes)
+      {"\xED\xA0\x80"sv, false},      // U+D800 surrogate
+      {"\xED\xBF\xBF"sv, false},      // U+DFFF surrogate
+      {"\xF4\x90\x80\x80"sv, false},  // U+110000
+      {"\xF5\x80\x80\x80"sv, false},  // lead byte past F4
       {"\xFF"sv, false},
-      {"\xC3"sv, false},                      // truncated
-      {"\xE2\x82"sv, false},                  // truncated
-      {"\xF0\x9F\x98"sv, false},              // truncated
-      {"\xE2\x28\xA1"sv, false},              // bad continuation
-      {"abcdefghijklmnop\xC3\xA9"sv, true},   // past the 8-byte ASCII fast path
+      {"\xC3"sv, false},                     // truncated
+      {"\xE2\x82"sv, false},                 // truncated
+      {"\xF0\x9F\x98"sv, false},             // truncated
+      {"\xE2\x28\xA1"sv, false},             // bad continuation
+      {"abcdefghijklmnop\xC3\xA9"sv, true},  // past the 8-byte ASCII fast path
       {"abcdefghijklmnop\xC3"sv, false},
   };
   for (const auto& c : cases) {
@@ -83,7 +83,8 @@ TEST(Utf8ByteOffsetOfCodePoint, MapsIndicesToByteOffsets) {
 TEST(Utf8ByteOffsetOfCodePoint, AgreesWithDecodingOnLongStrings) {
   std::string s;
   for (int i = 0; i < 50; ++i) {
-    s += "abc\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" "defghij";
+    s += "abc\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"
+         "defghij";
   }
   size_t pos = 0;
   size_t index = 0;
@@ -141,8 +142,14 @@ TEST(Utf8Append, EncodesAndReplacesNonScalarValues) {
 TEST(Utf8ToValidUtf8, ReplacesEachRunOfInvalidBytesOnce) {
   EXPECT_EQ(ToValidUtf8("hello"), "hello");
   EXPECT_EQ(ToValidUtf8(""), "");
-  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(ToValidUtf8("a\xFF\xFE\xC0\x80" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xFF"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(ToValidUtf8("a\xFF\xFE\xC0\x80"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD");  // surrogate bytes form one run
   EXPECT_EQ(ToValidUtf8("x\xE2\x82"), "x\xEF\xBF\xBD");
   EXPECT_EQ(ToValidUtf8("\xFF\xC3\xA9\xFF"), "\xEF\xBF\xBD\xC3\xA9\xEF\xBF\xBD");

@@ -253,8 +253,8 @@ bool ParseDouble(std::string_view s, double* out) {
   // the first significant digit relative to the point, in digits.
   long lead_exp = 0;
   bool saw_nonzero = false;
-  long int_digits = 0;        // significant digits before the point
-  long zeros_after_dot = 0;   // zeros after the point before the first significant digit
+  long int_digits = 0;       // significant digits before the point
+  long zeros_after_dot = 0;  // zeros after the point before the first significant digit
   std::string clean;
   clean.reserve(n);
   for (; j < n; ++j) {

@@ -89,9 +89,9 @@ TEST(ParseInt64, AcceptsGoParseIntBase10) {
   EXPECT_EQ(v, INT64_MAX);
   EXPECT_TRUE(ParseInt64("-9223372036854775808", &v));
   EXPECT_EQ(v, INT64_MIN);
-  for (std::string_view bad : {"", "+", "-", "9223372036854775808", "-9223372036854775809",
-                               "99999999999999999999999", "1_000", "0x10", " 1", "1 ", "1.0",
-                               "1e3", "+-1", "--1", "\xEF\xBC\x91"}) {
+  for (std::string_view bad :
+       {"", "+", "-", "9223372036854775808", "-9223372036854775809", "99999999999999999999999",
+        "1_000", "0x10", " 1", "1 ", "1.0", "1e3", "+-1", "--1", "\xEF\xBC\x91"}) {
     EXPECT_FALSE(ParseInt64(bad, &v)) << bad;
   }
 }
@@ -185,10 +185,13 @@ TEST(ParseDouble, AcceptsSpecialValuesIgnoringCase) {
 TEST(ParseDouble, RejectsWhatGoRejects) {
   double v = 0;
   for (std::string_view bad :
-       {"", ".", "-", "+", "e3", "1e", "1e+", "1e-", "1.2.3", "abc", " 1", "1 ", "1f",
-        "+nan", "-NaN", "nanx", "infin", "infinit", "infx", "_1", "1_", "1__0", "1_.5", "1._5",
-        "1_e5", "1e_5", "0x", "0x1", "0x1.8", "0xp1", "0x1p", "1p3", "0b101", "1e400", "-1e400",
-        "1.7976931348623159e308", "0x1p1024", "1,5"}) {
+       {"",         ".",    "-",     "+",     "e3",     "1e",
+        "1e+",      "1e-",  "1.2.3", "abc",   " 1",     "1 ",
+        "1f",       "+nan", "-NaN",  "nanx",  "infin",  "infinit",
+        "infx",     "_1",   "1_",    "1__0",  "1_.5",   "1._5",
+        "1_e5",     "1e_5", "0x",    "0x1",   "0x1.8",  "0xp1",
+        "0x1p",     "1p3",  "0b101", "1e400", "-1e400", "1.7976931348623159e308",
+        "0x1p1024", "1,5"}) {
     EXPECT_FALSE(ParseDouble(bad, &v)) << bad;
   }
 }

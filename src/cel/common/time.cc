@@ -10,6 +10,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -75,11 +76,10 @@ int DaysInMonth(int64_t y, int m) {
 int64_t DaysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2 ? 1 : 0;
   const int64_t era = FloorDiv(y, 400);
-  const int64_t year_of_era = y - era * 400;                      // [0, 399]
-  const int64_t month_from_march = m > 2 ? m - 3 : m + 9;         // [0, 11]
+  const int64_t year_of_era = y - era * 400;                             // [0, 399]
+  const int64_t month_from_march = m > 2 ? m - 3 : m + 9;                // [0, 11]
   const int64_t day_of_year = (153 * month_from_march + 2) / 5 + d - 1;  // [0, 365]
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;
 }
 
@@ -96,11 +96,12 @@ CivilDate CivilFromDays(int64_t days) {
   const int64_t day_of_era = days - era * 146097;  // [0, 146096]
   const int64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const int day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
-  const int month = static_cast<int>(month_from_march < 10 ? month_from_march + 3
-                                                           : month_from_march - 9);
+  const int month =
+      static_cast<int>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
   const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
   return {year, month, day};
 }
@@ -110,9 +111,9 @@ CivilDate CivilFromDays(int64_t days) {
 // When a DST period starts or ends in a year.
 struct TransitionRule {
   enum Kind { kJulianNoLeap, kZeroBasedDay, kMonthWeekDay } kind = kMonthWeekDay;
-  int day = 0;       // Jn: 1-365; n: 0-365; Mm.w.d: weekday 0-6
-  int week = 0;      // Mm.w.d: 1-5 (5 = last)
-  int month = 0;     // Mm.w.d: 1-12
+  int day = 0;          // Jn: 1-365; n: 0-365; Mm.w.d: weekday 0-6
+  int week = 0;         // Mm.w.d: 1-5 (5 = last)
+  int month = 0;        // Mm.w.d: 1-12
   int64_t time = 7200;  // seconds after local midnight; may be negative or above 24h
 };
 
@@ -154,8 +155,7 @@ class PosixTzParser {
       tz.end = {TransitionRule::kMonthWeekDay, 0, 1, 11, 7200};
       return tz;
     }
-    if (!Consume(',') || !Rule(&tz.start) || !Consume(',') || !Rule(&tz.end) ||
-        pos_ != s_.size()) {
+    if (!Consume(',') || !Rule(&tz.start) || !Consume(',') || !Rule(&tz.end) || pos_ != s_.size()) {
       return std::nullopt;
     }
     return tz;
@@ -180,8 +180,8 @@ class PosixTzParser {
       return true;
     }
     const size_t begin = pos_;
-    while (pos_ < s_.size() && ((s_[pos_] >= 'A' && s_[pos_] <= 'Z') ||
-                                (s_[pos_] >= 'a' && s_[pos_] <= 'z'))) {
+    while (pos_ < s_.size() &&
+           ((s_[pos_] >= 'A' && s_[pos_] <= 'Z') || (s_[pos_] >= 'a' && s_[pos_] <= 'z'))) {
       ++pos_;
     }
     return pos_ - begin >= 3;
@@ -231,8 +231,8 @@ class PosixTzParser {
       r->kind = TransitionRule::kJulianNoLeap;
       r->day = static_cast<int>(a);
     } else if (Consume('M')) {
-      if (!Number(&a, 2) || !Consume('.') || !Number(&b, 1) || !Consume('.') ||
-          !Number(&c, 1) || a < 1 || a > 12 || b < 1 || b > 5 || c > 6) {
+      if (!Number(&a, 2) || !Consume('.') || !Number(&b, 1) || !Consume('.') || !Number(&c, 1) ||
+          a < 1 || a > 12 || b < 1 || b > 5 || c > 6) {
         return false;
       }
       r->kind = TransitionRule::kMonthWeekDay;
@@ -307,8 +307,7 @@ std::optional<PosixTz> ReadFooter(const std::string& path) {
     return std::nullopt;
   }
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() < 6 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' ||
-      data.back() != '\n') {
+  if (data.size() < 6 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' || data.back() != '\n') {
     return std::nullopt;
   }
   const size_t prev = data.rfind('\n', data.size() - 2);
@@ -329,19 +328,26 @@ struct Zone {
   std::optional<PosixTz> footer;        // governs instants after the last stored transition
 };
 
+// Hash that lets the cache be probed with a string_view (no allocation per lookup).
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+
 class ZoneCache {
  public:
   // Returns the zone or nullptr with *error set. Only successful lookups are cached, so the
-  // cache is bounded by the number of zones in the database.
-  std::shared_ptr<const Zone> Find(std::string_view name, std::string* error) {
+  // cache is bounded by the number of zones in the database. Entries are never removed, so the
+  // returned pointer stays valid for the life of the process.
+  const Zone* Find(std::string_view name, std::string* error) {
     {
       std::shared_lock lock(mu_);
-      auto it = zones_.find(std::string(name));
+      auto it = zones_.find(name);
       if (it != zones_.end()) {
-        return it->second;
+        return it->second.get();
       }
     }
-    auto zone = std::make_shared<Zone>();
+    auto zone = std::make_unique<Zone>();
     std::string file_name;
     try {
       if (name == "Local") {
@@ -357,16 +363,17 @@ class ZoneCache {
       SetError(error, "unknown time zone " + std::string(name));
       return nullptr;
     }
-    zone->footer = ReadFooter("/usr/share/zoneinfo/" + std::string(name == "Local" ? file_name
-                                                                               : name));
+    zone->footer =
+        ReadFooter("/usr/share/zoneinfo/" + std::string(name == "Local" ? file_name : name));
     std::unique_lock lock(mu_);
-    auto [it, inserted] = zones_.emplace(std::string(name), std::move(zone));
-    return it->second;
+    auto it = zones_.emplace(std::string(name), std::move(zone)).first;  // first one wins
+    return it->second.get();
   }
 
  private:
   std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Zone>> zones_;  // guarded by mu_
+  // Guarded by mu_.
+  std::unordered_map<std::string, std::unique_ptr<const Zone>, NameHash, std::equal_to<>> zones_;
 };
 
 ZoneCache& Cache() {
@@ -409,7 +416,7 @@ bool OffsetAt(std::string_view tz, int64_t t, int64_t* offset, std::string* erro
     SetError(error, "time: invalid location name");
     return false;
   }
-  std::shared_ptr<const Zone> zone = Cache().Find(tz, error);
+  const Zone* zone = Cache().Find(tz, error);
   if (zone == nullptr) {
     if (tz == "Local") {
       *offset = 0;
@@ -419,8 +426,7 @@ bool OffsetAt(std::string_view tz, int64_t t, int64_t* offset, std::string* erro
   }
   try {
     const date::sys_info info = zone->tz->get_info(date::sys_seconds(std::chrono::seconds(t)));
-    if (zone->footer.has_value() &&
-        info.end.time_since_epoch().count() > kMaxTimestampSeconds) {
+    if (zone->footer.has_value() && info.end.time_since_epoch().count() > kMaxTimestampSeconds) {
       // Final period of the file: the footer rule describes it (including future DST).
       *offset = PosixOffsetAt(*zone->footer, t);
     } else {
@@ -453,8 +459,8 @@ bool FixedDigits(std::string_view s, size_t* pos, int width, int* out) {
 
 bool InRangeTotalNanos(__int128 total) {
   const __int128 lo = static_cast<__int128>(kMinTimestampSeconds) * kNanosPerSecond;
-  const __int128 hi = static_cast<__int128>(kMaxTimestampSeconds) * kNanosPerSecond +
-                      (kNanosPerSecond - 1);
+  const __int128 hi =
+      static_cast<__int128>(kMaxTimestampSeconds) * kNanosPerSecond + (kNanosPerSecond - 1);
   return total >= lo && total <= hi;
 }
 
@@ -575,8 +581,7 @@ bool ParseDuration(std::string_view text, int64_t* nanos, std::string* error) {
     } else if (unit_name == "h") {
       unit = 3'600'000'000'000;
     } else {
-      SetError(error, "time: unknown unit " + GoQuote(unit_name) + " in duration " +
-                          GoQuote(orig));
+      SetError(error, "time: unknown unit " + GoQuote(unit_name) + " in duration " + GoQuote(orig));
       return false;
     }
     if (whole > kLimit / unit) {
@@ -585,8 +590,8 @@ bool ParseDuration(std::string_view text, int64_t* nanos, std::string* error) {
     whole *= unit;
     if (frac > 0) {
       // Same float expression as Go so that fractional hours round identically.
-      whole += static_cast<uint64_t>(static_cast<double>(frac) *
-                                     (static_cast<double>(unit) / scale));
+      whole +=
+          static_cast<uint64_t>(static_cast<double>(frac) * (static_cast<double>(unit) / scale));
       if (whole > kLimit) {
         return invalid();
       }
@@ -639,7 +644,9 @@ bool ParseTimestamp(std::string_view text, Timestamp* out, std::string* error) {
     SetError(error, "parsing time " + GoQuote(text) + ": " + std::string(what) + " out of range");
     return false;
   };
-  auto literal = [&](char c) { return pos < text.size() && text[pos] == c ? (++pos, true) : false; };
+  auto literal = [&](char c) {
+    return pos < text.size() && text[pos] == c ? (++pos, true) : false;
+  };
 
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!FixedDigits(text, &pos, 4, &year)) {
@@ -738,8 +745,7 @@ bool ParseTimestamp(std::string_view text, Timestamp* out, std::string* error) {
     pos = p;
   }
   if (pos != text.size()) {
-    SetError(error, "parsing time " + GoQuote(text) + ": extra text: " +
-                        GoQuote(text.substr(pos)));
+    SetError(error, "parsing time " + GoQuote(text) + ": extra text: " + GoQuote(text.substr(pos)));
     return false;
   }
   if (day < 1 || day > DaysInMonth(year, month)) {
@@ -761,10 +767,10 @@ std::string FormatTimestamp(Timestamp ts) {
   const int64_t secs_of_day = ts.seconds - days * kSecondsPerDay;
   const CivilDate date = CivilFromDays(days);
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d",
-                        static_cast<long long>(date.year), date.month, date.day,
-                        static_cast<int>(secs_of_day / 3600),
-                        static_cast<int>(secs_of_day / 60 % 60), static_cast<int>(secs_of_day % 60));
+  int n = std::snprintf(
+      buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", static_cast<long long>(date.year),
+      date.month, date.day, static_cast<int>(secs_of_day / 3600),
+      static_cast<int>(secs_of_day / 60 % 60), static_cast<int>(secs_of_day % 60));
   std::string out(buf, static_cast<size_t>(n));
   if (ts.nanos != 0) {
     n = std::snprintf(buf, sizeof buf, ".%09d", static_cast<int>(ts.nanos));

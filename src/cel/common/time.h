@@ -79,10 +79,10 @@ std::string FormatTimestamp(Timestamp ts);
 // leaves CEL's timestamp range or int64 nanoseconds. REQUIRES: inputs in range, out non-null.
 bool AddDuration(Timestamp ts, int64_t nanos, Timestamp* out);       // ts + d
 bool SubtractDuration(Timestamp ts, int64_t nanos, Timestamp* out);  // ts - d
-bool SubtractTimestamps(Timestamp a, Timestamp b, int64_t* nanos);  // a - b
-bool AddDurations(int64_t a, int64_t b, int64_t* out);              // a + b
-bool SubtractDurations(int64_t a, int64_t b, int64_t* out);         // a - b
-bool NegateDuration(int64_t a, int64_t* out);                       // -a
+bool SubtractTimestamps(Timestamp a, Timestamp b, int64_t* nanos);   // a - b
+bool AddDurations(int64_t a, int64_t b, int64_t* out);               // a + b
+bool SubtractDurations(int64_t a, int64_t b, int64_t* out);          // a - b
+bool NegateDuration(int64_t a, int64_t* out);                        // -a
 
 // Calendar fields of an instant as seen in a time zone (the CEL timestamp accessors).
 struct CivilTime {

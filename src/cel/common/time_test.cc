@@ -105,7 +105,7 @@ TEST(ParseDuration, RejectsWithGoMessages) {
       {"9223372036854775808ns", R"(time: invalid duration "9223372036854775808ns")"},
       {"-9223372036854775809ns", R"(time: invalid duration "-9223372036854775809ns")"},
       {"2562048h", R"(time: invalid duration "2562048h")"},
-      {"320000000000s", R"(time: invalid duration "320000000000s")"},   // conformance
+      {"320000000000s", R"(time: invalid duration "320000000000s")"},    // conformance
       {"-320000000000s", R"(time: invalid duration "-320000000000s")"},  // conformance
       {"200000000000s", R"(time: invalid duration "200000000000s")"},
       {"99999999999999999999ns", R"(time: invalid duration "99999999999999999999ns")"},
@@ -166,8 +166,8 @@ struct TimestampCase {
 
 TEST(ParseTimestamp, AcceptsRfc3339AsGoDoes) {
   const TimestampCase cases[] = {
-      {"2009-02-13T23:31:30Z", 1234567890, 0},            // conformance toInt_timestamp
-      {"2004-09-16T23:59:59Z", 1095379199, 0},            // conformance int/timestamp
+      {"2009-02-13T23:31:30Z", 1234567890, 0},  // conformance toInt_timestamp
+      {"2004-09-16T23:59:59Z", 1095379199, 0},  // conformance int/timestamp
       {"1970-01-01T00:00:00Z", 0, 0},
       {"2023-01-02T03:04:05.123Z", 1672628645, 123000000},
       {"2023-01-02T03:04:05.5Z", 1672628645, 500000000},
@@ -175,12 +175,12 @@ TEST(ParseTimestamp, AcceptsRfc3339AsGoDoes) {
       {"2023-01-02T03:04:05.000000001Z", 1672628645, 1},
       {"2023-01-02T03:04:05.1234567891Z", 1672628645, 123456789},  // 10th digit dropped
       {"2023-01-02T03:04:05.9999999999Z", 1672628645, 999999999},  // truncation, no rounding
-      {"2023-01-02T3:04:05Z", 1672628645, 0},             // Go's hour takes one digit too
+      {"2023-01-02T3:04:05Z", 1672628645, 0},                      // Go's hour takes one digit too
       {"2023-01-02T04:04:05+01:00", 1672628645, 0},
       {"2023-01-01T19:04:05-08:00", 1672628645, 0},
       {"2023-01-02T03:04:05-00:00", 1672628645, 0},
-      {"2023-01-03T03:04:05+24:00", 1672628645, 0},       // Go allows hour 24 in offsets
-      {"2023-01-02T04:04:05+00:60", 1672628645, 0},       // and minute 60
+      {"2023-01-03T03:04:05+24:00", 1672628645, 0},  // Go allows hour 24 in offsets
+      {"2023-01-02T04:04:05+00:60", 1672628645, 0},  // and minute 60
       {"1969-12-31T23:59:59Z", -1, 0},
       {"1969-12-31T23:59:59.5Z", -1, 500000000},
       {"1900-03-01T00:00:00Z", -2203891200, 0},
@@ -490,8 +490,8 @@ TEST(CivilTimeIn, AcceptsLocalAndAliases) {
 }
 
 TEST(CivilTimeIn, IsSafeToCallConcurrently) {
-  const char* zones[] = {"America/New_York", "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney",
-                         "America/Los_Angeles", "Europe/Paris", "+05:30", "UTC"};
+  const char* zones[] = {"America/New_York",    "Europe/Berlin", "Asia/Tokyo", "Australia/Sydney",
+                         "America/Los_Angeles", "Europe/Paris",  "+05:30",     "UTC"};
   std::vector<std::thread> threads;
   std::vector<int> failures(8, 0);
   for (int t = 0; t < 8; ++t) {
