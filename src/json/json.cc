@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -373,9 +374,54 @@ namespace {
 
 // RapidJSON SAX consumer: forwards events to a Builder, counts depth, and stops the reader
 // (returns false) on the first violation of our own rules.
+// For number text that is out of double range: true when its magnitude is below 1 (underflow)
+// rather than huge (overflow). `text` has JSON number syntax.
+bool IsBelowOne(std::string_view text) {
+  size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
+  int64_t magnitude = 0;  // decimal exponent of the leading significant digit
+  bool found = false;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {  // integer part
+    if (found || text[i] != '0') {
+      magnitude += found ? 1 : 0;
+      found = true;
+    }
+    ++i;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    int64_t zeros = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (!found) {
+        if (text[i] != '0') {
+          found = true;
+          magnitude = -(zeros + 1);
+        }
+        ++zeros;
+      }
+      ++i;
+    }
+  }
+  if (!found) {
+    return true;  // zero
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    const bool neg = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+      ++i;
+    }
+    int64_t exp = 0;
+    for (; i < text.size(); ++i) {
+      exp = std::min<int64_t>(exp * 10 + (text[i] - '0'), int64_t{1} << 40);  // saturate
+    }
+    magnitude += neg ? -exp : exp;
+  }
+  return magnitude < 0;
+}
+
 class ParseHandler {
  public:
-  enum class Stop { kNone, kDepth, kDuplicate };
+  enum class Stop { kNone, kDepth, kDuplicate, kNumber };
 
   ParseHandler(Builder& builder, const ParseOptions& options)
       : b_(builder), max_depth_(options.max_depth), allow_dups_(options.allow_duplicate_keys) {}
@@ -388,31 +434,55 @@ class ParseHandler {
     b_.Bool(v);
     return true;
   }
-  bool Int(int v) {
-    b_.Int(v);
+  // With kParseNumbersAsStringsFlag every number arrives here as its (syntax-checked) text.
+  // We convert it ourselves: RapidJSON 1.1's full-precision strtod reads out of bounds on long
+  // mantissas, and std::from_chars is correctly rounded.
+  bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
+    const char* end = s + len;
+    const bool integer_literal = std::find_if(s, end, [](char c) {
+                                   return c == '.' || c == 'e' || c == 'E';
+                                 }) == end;
+    if (integer_literal) {
+      int64_t i = 0;
+      const auto [ptr, ec] = std::from_chars(s, end, i);
+      if (ec == std::errc() && ptr == end) {
+        b_.Int(i);
+        return true;
+      }
+      // Out of int64 range: a double, as Kubernetes does.
+    }
+    double d = 0;
+    const auto [ptr, ec] = std::from_chars(s, end, d);
+    if (ptr != end || (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+      stop_ = Stop::kNumber;
+      return false;
+    }
+    if (ec == std::errc::result_out_of_range || !std::isfinite(d)) {
+      // Overflow fails (Go: "cannot unmarshal number"); underflow rounds to zero (as Go).
+      if (!IsBelowOne(std::string_view(s, len))) {
+        stop_ = Stop::kNumber;
+        return false;
+      }
+      d = (*s == '-') ? -0.0 : 0.0;
+    }
+    b_.Double(d);
     return true;
   }
-  bool Uint(unsigned v) {
-    b_.Int(v);
-    return true;
-  }
+  // Unused with kParseNumbersAsStringsFlag; kept for the handler concept.
+  bool Int(int v) { return Int64(v); }
+  bool Uint(unsigned v) { return Int64(v); }
   bool Int64(int64_t v) {
     b_.Int(v);
     return true;
   }
   bool Uint64(uint64_t v) {
-    if (v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      b_.Int(static_cast<int64_t>(v));
-    } else {
-      b_.Double(static_cast<double>(v));  // beyond int64: a double, as Kubernetes does
-    }
+    b_.Double(static_cast<double>(v));
     return true;
   }
   bool Double(double v) {
     b_.Double(v);
     return true;
   }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
   bool String(const char* s, rapidjson::SizeType len, bool) {
     b_.String(FixLoneSurrogates(std::string_view(s, len)));
     return true;
@@ -523,7 +593,7 @@ StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
   rapidjson::Reader reader;
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
                               rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag;
+                              rapidjson::kParseNumbersAsStringsFlag;
   const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, handler);
   if (result.IsError()) {
     switch (handler.stop()) {
@@ -534,6 +604,8 @@ StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
         return ErrorAt(text, result.Offset(),
                        "duplicate key " + Quote(builder.first_duplicate()->key) +
                            " in the object ending here");
+      case ParseHandler::Stop::kNumber:
+        return ErrorAt(text, result.Offset(), "number out of the range of a double");
       case ParseHandler::Stop::kNone:
         break;
     }

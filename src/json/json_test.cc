@@ -98,6 +98,31 @@ TEST(JsonParse, IntegersBeyondInt64BecomeDoubles) {
   EXPECT_TRUE(d.root().at(1).is_number());
 }
 
+TEST(JsonParse, LongMantissasAreCorrectlyRounded) {
+  // Found by fuzzing: RapidJSON 1.1's own strtod reads out of bounds on inputs like these.
+  const std::string digits(300, '6');
+  Document d = ParseOrDie("[2." + digits + "104, 0." + std::string(700, '0') + "1, " + digits +
+                          ", 2.2250738585072011e-308, 9007199254740993.0]");
+  Value r = d.root();
+  EXPECT_EQ(r.at(0).as_double(), 2.6666666666666665);
+  EXPECT_EQ(r.at(1).as_double(), 0.0);  // underflow rounds to zero, as Go does
+  EXPECT_TRUE(r.at(2).is_double());
+  EXPECT_EQ(r.at(2).as_double(), std::stod(digits));
+  EXPECT_EQ(r.at(3).as_double(), 2.2250738585072011e-308);
+  EXPECT_EQ(r.at(4).as_double(), 9007199254740992.0);  // ties to even
+}
+
+TEST(JsonParse, UnderflowIsZeroAndOverflowIsAnError) {
+  EXPECT_EQ(ParseOrDie("1e-400").root().as_double(), 0.0);
+  EXPECT_TRUE(std::signbit(ParseOrDie("-1e-400").root().as_double()));
+  StatusOr<Document> d = Parse("[1e400]");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 1 column 2"));
+  EXPECT_FALSE(Parse("[" + std::string(400, '9') + "]").ok());
+  EXPECT_FALSE(Parse("[" + std::string(400, '9') + ".5]").ok());
+  EXPECT_EQ(ParseOrDie("[-0." + std::string(400, '0') + "1e5]").root().at(0).as_double(), -0.0);
+}
+
 TEST(JsonParse, RejectsMalformedInput) {
   const char* cases[] = {
       "",          "   ",       "NaN",         "[NaN]",      "Infinity",  "-Infinity",
