@@ -116,7 +116,8 @@ SectionLibraries LibrariesFor(std::string_view file, std::string_view section) {
   SectionLibraries out;
   out.libraries.push_back(cel::StandardLibrary());
   std::vector<std::string_view> wanted;
-  for (const std::string& key : {std::string(file), std::string(file) + "/" + std::string(section)}) {
+  std::string file_key(file);
+  for (const std::string& key : {file_key, file_key + "/" + std::string(section)}) {
     auto it = kFileLibraries.find(key);
     if (it != kFileLibraries.end()) {
       wanted.insert(wanted.end(), it->second.begin(), it->second.end());
@@ -840,7 +841,8 @@ int Main(int argc, char** argv) {
       json::Value tests = section.Find("tests");
       for (size_t ti = 0; ti < tests.size(); ++ti) {
         json::Value test = tests.at(ti);
-        std::string id = file + "/" + section_name + "/" + std::string(test.Find("name").as_string());
+        std::string id =
+            file + "/" + section_name + "/" + std::string(test.Find("name").as_string());
         TestResult r = flags.isolate ? RunIsolated(test, libs) : RunTest(test, libs);
         tally.Add(r.outcome);
         if (r.outcome == Outcome::kSkip) {

@@ -221,7 +221,9 @@ function typeUsesMessages(t) {
   const { case: kind, value } = t.typeKind;
   if (kind === "messageType") return !kCelNativeMessages.has(value);
   if (kind === "listType") return typeUsesMessages(value.elemType);
-  if (kind === "mapType") return typeUsesMessages(value.keyType) || typeUsesMessages(value.valueType);
+  if (kind === "mapType") {
+    return typeUsesMessages(value.keyType) || typeUsesMessages(value.valueType);
+  }
   if (kind === "abstractType") return value.parameterTypes.some(typeUsesMessages);
   if (kind === "type") return typeUsesMessages(value);
   return false;
@@ -339,7 +341,8 @@ function main() {
   const files = getConformanceSuite().suites.map((f) => encodeFile(f, source));
 
   mkdirSync(outDir, { recursive: true });
-  const write = (name, obj) => writeFileSync(join(outDir, name), `${JSON.stringify(obj, null, 1)}\n`);
+  const write = (name, obj) =>
+    writeFileSync(join(outDir, name), `${JSON.stringify(obj, null, 1)}\n`);
   const totals = {};
   const countTags = (tests, into) => {
     for (const t of tests) for (const tag of t.requires ?? []) into[tag] = (into[tag] ?? 0) + 1;
