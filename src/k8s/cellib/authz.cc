@@ -325,31 +325,31 @@ cel::Library AuthzLibrary() {
   const Type decision = Type::Opaque(std::string(kDecisionName));
   const Type str = Type::String();
   cel::Library lib("kubernetes.authz");
-  lib.Member("path").Add<&Path>("authorizer_path", {authz, str}, path).Cost(&internal::UnitCost);
-  lib.Member("group").Add<&Group>("authorizer_group", {authz, str}, group);
+  lib.Member("path").Raw("authorizer_path", {authz, str}, path, internal::WithContext<&Path>).Cost(&internal::UnitCost);
+  lib.Member("group").Raw("authorizer_group", {authz, str}, group, internal::WithContext<&Group>);
   lib.Member("serviceAccount")
-      .Add<&ServiceAccount>("authorizer_serviceaccount", {authz, str, str}, authz);
-  lib.Member("resource").Add<&Resource>("groupcheck_resource", {group, str}, resource);
+      .Raw("authorizer_serviceaccount", {authz, str, str}, authz, internal::WithContext<&ServiceAccount>);
+  lib.Member("resource").Raw("groupcheck_resource", {group, str}, resource, internal::WithContext<&Resource>);
   lib.Member("subresource")
-      .Add<&SetField<&ResourceCheckValue::subresource>>("resourcecheck_subresource",
-                                                         {resource, str}, resource);
+      .Raw("resourcecheck_subresource",
+                                                         {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::subresource>>);
   lib.Member("namespace")
-      .Add<&SetField<&ResourceCheckValue::namespace_name>>("resourcecheck_namespace",
-                                                            {resource, str}, resource);
-  lib.Member("name").Add<&SetField<&ResourceCheckValue::name>>("resourcecheck_name",
-                                                               {resource, str}, resource);
+      .Raw("resourcecheck_namespace",
+                                                            {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::namespace_name>>);
+  lib.Member("name").Raw("resourcecheck_name",
+                                                               {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::name>>);
   lib.Member("fieldSelector")
-      .Add<&SetField<&ResourceCheckValue::field_selector>>("resourcecheck_fieldselector",
-                                                            {resource, str}, resource)
+      .Raw("resourcecheck_fieldselector",
+                                                            {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::field_selector>>)
       .Cost(&SelectorCost);
   lib.Member("labelSelector")
-      .Add<&SetField<&ResourceCheckValue::label_selector>>("resourcecheck_labelselector",
-                                                            {resource, str}, resource)
+      .Raw("resourcecheck_labelselector",
+                                                            {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::label_selector>>)
       .Cost(&SelectorCost);
   lib.Member("check")
-      .Add<&PathCheck>("pathcheck_check", {path, str}, decision)
+      .Raw("pathcheck_check", {path, str}, decision, internal::WithContext<&PathCheck>)
       .Cost(&CheckCost)
-      .Add<&ResourceCheck>("resourcecheck_check", {resource, str}, decision)
+      .Raw("resourcecheck_check", {resource, str}, decision, internal::WithContext<&ResourceCheck>)
       .Cost(&CheckCost);
   lib.Member("allowed").Add<&Allowed>("decision_allowed");
   lib.Member("reason").Add<&Reason>("decision_reason", {decision}, str);

@@ -66,21 +66,21 @@ cel::Library CIDRLibrary() {
   cel::Library lib("net.cidr");
   lib.TypeName(&CIDRValue::StaticTypeInfo(), Type::TypeOf(cidr));
   lib.Function("cidr")
-      .Add<&ParseCIDR>("string_to_cidr", {Type::String()}, cidr)
+      .Raw("string_to_cidr", {Type::String()}, cidr, internal::WithContext<&ParseCIDR>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isCIDR").Add<&IsCIDR>("is_cidr").Cost(&internal::FirstArgTraversalCost);
   lib.Member("containsIP")
-      .Add<&ContainsIPString>("cidr_contains_ip_string", {cidr, Type::String()}, Type::Bool())
+      .Raw("cidr_contains_ip_string", {cidr, Type::String()}, Type::Bool(), internal::WithContext<&ContainsIPString>)
       .Cost(&ContainsIPStringCost)
       .Add<&ContainsIP>("cidr_contains_ip_ip")
       .Cost(&ContainsIPCost);
   lib.Member("containsCIDR")
-      .Add<&ContainsCIDRString>("cidr_contains_cidr_string", {cidr, Type::String()}, Type::Bool())
+      .Raw("cidr_contains_cidr_string", {cidr, Type::String()}, Type::Bool(), internal::WithContext<&ContainsCIDRString>)
       .Cost(&ContainsCIDRStringCost)
       .Add<&ContainsCIDR>("cidr_contains_cidr")
       .Cost(&ContainsCIDRCost);
-  lib.Member("ip").Add<&Ip>("cidr_ip", {cidr}, ip);
-  lib.Member("masked").Add<&Masked>("cidr_masked", {cidr}, cidr);
+  lib.Member("ip").Raw("cidr_ip", {cidr}, ip, internal::WithContext<&Ip>);
+  lib.Member("masked").Raw("cidr_masked", {cidr}, cidr, internal::WithContext<&Masked>);
   lib.Member("prefixLength").Add<&PrefixLength>("cidr_prefix_length");
   lib.Function("string").Add<&ToString>("cidr_to_string");
   return lib;

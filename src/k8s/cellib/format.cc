@@ -117,10 +117,10 @@ cel::Library FormatLibrary() {
   const Type format = Type::Opaque("kubernetes.NamedFormat");
   cel::Library lib("kubernetes.format");
   lib.Function("format.named")
-      .Add<&Named>("format-named", {Type::String()}, Type::Optional(format));
+      .Raw("format-named", {Type::String()}, Type::Optional(format), internal::WithContext<&Named>);
   lib.Member("validate")
-      .Add<&ValidateFn>("format-validate", {format, Type::String()},
-                        Type::Optional(Type::List(Type::String())))
+      .Raw("format-validate", {format, Type::String()},
+                        Type::Optional(Type::List(Type::String())), internal::WithContext<&ValidateFn>)
       .Cost(&ValidateCost);
   AddConstants(lib, format, std::make_index_sequence<std::size(kFormats)>{});
   return lib;

@@ -57,7 +57,7 @@ cel::Library ImageLibrary() {
   const Type image = Type::Opaque("kubernetes.Image");
   cel::Library lib("kubernetes.image");
   lib.Function("image")
-      .Add<&ParseImage>("string_to_image", {Type::String()}, image)
+      .Raw("string_to_image", {Type::String()}, image, internal::WithContext<&ParseImage>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isImage").Add<&IsImage>("is_image_string").Cost(&internal::FirstArgTraversalCost);
   lib.Member("registry").Add<&Registry>("image_registry");

@@ -42,11 +42,11 @@ cel::Library IPLibrary() {
   cel::Library lib("net.ip");
   lib.TypeName(&IPValue::StaticTypeInfo(), Type::TypeOf(ip));
   lib.Function("ip")
-      .Add<&ParseIP>("string_to_ip", {Type::String()}, ip)
+      .Raw("string_to_ip", {Type::String()}, ip, internal::WithContext<&ParseIP>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isIP").Add<&IsIP>("is_ip").Cost(&internal::FirstArgTraversalCost);
   lib.Function("ip.isCanonical")
-      .Add<&IsCanonical>("ip_is_canonical", {Type::String()}, Type::Bool())
+      .Raw("ip_is_canonical", {Type::String()}, Type::Bool(), internal::WithContext<&IsCanonical>)
       .Cost(&CanonicalCost);
   lib.Member("family").Add<&Family>("ip_family");
   lib.Member("isUnspecified").Add<&IsUnspecified>("ip_is_unspecified");

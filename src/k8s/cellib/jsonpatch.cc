@@ -32,7 +32,7 @@ Value EscapeKey(CallContext& ctx, cel::StringArg key) {
 cel::Library JSONPatchLibrary() {
   cel::Library lib("kubernetes.jsonpatch");
   lib.Function("jsonpatch.escapeKey")
-      .Add<&EscapeKey>("string_to_escaped_string", {cel::Type::String()}, cel::Type::String())
+      .Raw("string_to_escaped_string", {cel::Type::String()}, cel::Type::String(), internal::WithContext<&EscapeKey>)
       .Cost(&internal::FirstArgTraversalCost);
   return lib;
 }

@@ -21,7 +21,7 @@ using cel::ValueKind;
 
 // Upstream traversalCost: strings and bytes floor(len * 0.1), lists and maps the sum over
 // their elements (keys and values), everything else 1. Explicit stack (STYLE.md H11).
-uint64_t TraversalCost(const Value& root, cel::Arena& arena) {
+uint64_t TraversalCost(const Value& root, Arena& arena) {
   uint64_t cost = 0;
   std::vector<Value> stack{root};
   while (!stack.empty()) {

@@ -107,7 +107,7 @@ cel::Library QuantityLibrary() {
   const cel::Type q = cel::Type::Opaque("kubernetes.Quantity");
   cel::Library lib("kubernetes.quantity");
   lib.Function("quantity")
-      .Add<&ParseQuantity>("string_to_quantity", {cel::Type::String()}, q)
+      .Raw("string_to_quantity", {cel::Type::String()}, q, internal::WithContext<&ParseQuantity>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isQuantity")
       .Add<&IsQuantity>("is_quantity_string")
@@ -118,14 +118,14 @@ cel::Library QuantityLibrary() {
   lib.Member("isLessThan").Add<&IsLessThan>("quantity_is_less_than");
   lib.Member("compareTo").Add<&CompareTo>("quantity_compare_to");
   lib.Member("asApproximateFloat").Add<&AsApproximateFloat>("quantity_get_float");
-  lib.Member("asInteger").Add<&AsInteger>("quantity_get_int", {q}, cel::Type::Int());
+  lib.Member("asInteger").Raw("quantity_get_int", {q}, cel::Type::Int(), internal::WithContext<&AsInteger>);
   lib.Member("isInteger").Add<&IsInteger>("quantity_is_integer");
   lib.Member("add")
-      .Add<&Combine<Op::kAdd>>("quantity_add", {q, q}, q)
-      .Add<&CombineInt<Op::kAddInt>>("quantity_add_int", {q, cel::Type::Int()}, q);
+      .Raw("quantity_add", {q, q}, q, internal::WithContext<&Combine<Op::kAdd>>)
+      .Raw("quantity_add_int", {q, cel::Type::Int()}, q, internal::WithContext<&CombineInt<Op::kAddInt>>);
   lib.Member("sub")
-      .Add<&Combine<Op::kSub>>("quantity_sub", {q, q}, q)
-      .Add<&CombineInt<Op::kSubInt>>("quantity_sub_int", {q, cel::Type::Int()}, q);
+      .Raw("quantity_sub", {q, q}, q, internal::WithContext<&Combine<Op::kSub>>)
+      .Raw("quantity_sub_int", {q, cel::Type::Int()}, q, internal::WithContext<&CombineInt<Op::kSubInt>>);
   return lib;
 }
 

@@ -72,10 +72,10 @@ cel::Library SemverLibrary() {
   const Type semver = Type::Opaque("kubernetes.Semver");
   cel::Library lib("kubernetes.semver");
   lib.Function("semver")
-      .Add<&ParseStrict>("string_to_semver", {Type::String()}, semver)
+      .Raw("string_to_semver", {Type::String()}, semver, internal::WithContext<&ParseStrict>)
       .Cost(&internal::FirstArgTraversalCost)
-      .Add<&ParseMaybeNormalized>("string_bool_to_semver_normalize",
-                                  {Type::String(), Type::Bool()}, semver)
+      .Raw("string_bool_to_semver_normalize",
+                                  {Type::String(), Type::Bool()}, semver, internal::WithContext<&ParseMaybeNormalized>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isSemver")
       .Add<&IsSemver>("is_semver_string")

@@ -70,7 +70,7 @@ cel::Library URLsLibrary() {
   const Type url = Type::Opaque("kubernetes.URL");
   cel::Library lib("kubernetes.urls");
   lib.Function("url")
-      .Add<&ParseURL>("string_to_url", {Type::String()}, url)
+      .Raw("string_to_url", {Type::String()}, url, internal::WithContext<&ParseURL>)
       .Cost(&internal::FirstArgTraversalCost);
   lib.Function("isURL").Add<&IsURL>("is_url_string");  // upstream: default cost 1
   lib.Member("getScheme").Add<&Scheme>("url_get_scheme");
@@ -78,8 +78,8 @@ cel::Library URLsLibrary() {
   lib.Member("getHostname").Add<&Hostname>("url_get_hostname");
   lib.Member("getPort").Add<&Port>("url_get_port");
   lib.Member("getEscapedPath").Add<&EscapedPath>("url_get_escaped_path");
-  lib.Member("getQuery").Add<&Query>("url_get_query", {url},
-                                     Type::Map(Type::String(), Type::List(Type::String())));
+  lib.Member("getQuery").Raw("url_get_query", {url},
+                                     Type::Map(Type::String(), Type::List(Type::String())), internal::WithContext<&Query>);
   return lib;
 }
 

@@ -34,8 +34,6 @@ uint64_t UnitCost(const cel::Value* args);
 // Go's strconv.Quote for the ASCII/UTF-8 texts we print in DebugString.
 std::string GoQuote(std::string_view s);
 
-// Copies `s` into the arena and returns it as a string_view that lives as long as the arena.
-inline std::string_view ArenaCopy(cel::Arena& arena, std::string_view s) { return arena.CopyString(s); }
 
 // net.IP: an address, stored inline (IPAddress is trivially copyable, so the arena may drop it).
 class IPValue final : public cel::OpaqueValue {
@@ -71,5 +69,29 @@ class CIDRValue final : public cel::OpaqueValue {
 
 static_assert(std::is_trivially_destructible_v<IPValue>);
 static_assert(std::is_trivially_destructible_v<CIDRValue>);
+
+}  // namespace celgate::k8s::cellib::internal
+
+namespace celgate::k8s::cellib::internal {
+
+// Typed adapter for implementations taking a leading CallContext& (cel::Library's own
+// Add<F>() cannot tell that form apart from the plain one). Use with FunctionBuilder::Raw:
+//   .Raw("id", {params...}, result, WithContext<&Fn>)
+template <auto F>
+struct ContextAdapter;
+template <typename R, typename... Args, R (*F)(cel::CallContext&, Args...)>
+struct ContextAdapter<F> {
+  static cel::Value Call(cel::CallContext& ctx, const cel::Value* args) {
+    return CallImpl(ctx, args, std::index_sequence_for<Args...>{});
+  }
+  template <size_t... I>
+  static cel::Value CallImpl(cel::CallContext& ctx, const cel::Value* args,
+                             std::index_sequence<I...>) {
+    return cel::internal::ResultTraits<R>::Make(
+        ctx, F(ctx, cel::internal::ArgTraits<Args>::Get(args[I])...));
+  }
+};
+template <auto F>
+inline constexpr cel::FunctionImpl WithContext = &ContextAdapter<F>::Call;
 
 }  // namespace celgate::k8s::cellib::internal
