@@ -626,6 +626,7 @@ TEST(CheckerConformance, ExpressionsThatEvaluateAlsoCheck) {
           if (i.message.rfind("undeclared reference to '", 0) == 0) missing_declarations = true;
         }
         if (missing_declarations) {
+          if (std::getenv("CHECKER_TEST_VERBOSE")) std::cout << "skip " << label << IssuesText(r) << "\n";
           ++skipped;
           continue;
         }
