@@ -68,7 +68,8 @@ std::optional<Repo> NewRepository(std::string_view name) {
     return std::nullopt;
   }
   Repo r;
-  r.registry = registry.empty() || registry == "docker.io" ? kDefaultRegistry : std::string(registry);
+  r.registry =
+      registry.empty() || registry == "docker.io" ? kDefaultRegistry : std::string(registry);
   r.repository = std::string(repo);
   if (repo.find('/') == std::string_view::npos && r.registry == kDefaultRegistry) {
     r.repository = "library/" + r.repository;

@@ -18,18 +18,18 @@ TEST(ImageReference, ParsesCommonForms) {
     std::string digest;
   } cases[] = {
       {"ubuntu", "index.docker.io", "library/ubuntu", "latest", ""},
-      {"kube-apiserver-arm64:testtag", "index.docker.io", "library/kube-apiserver-arm64",
-       "testtag", ""},
+      {"kube-apiserver-arm64:testtag", "index.docker.io", "library/kube-apiserver-arm64", "testtag",
+       ""},
       {"docker.io/library/nginx:1.25", "index.docker.io", "library/nginx", "1.25", ""},
       {"docker.io/nginx", "index.docker.io", "library/nginx", "latest", ""},
-      {"registry.k8s.io/kube-apiserver-arm64", "registry.k8s.io", "kube-apiserver-arm64",
-       "latest", ""},
+      {"registry.k8s.io/kube-apiserver-arm64", "registry.k8s.io", "kube-apiserver-arm64", "latest",
+       ""},
       {"localhost:5000/team/app:v1", "localhost:5000", "team/app", "v1", ""},
       {"myorg/app", "index.docker.io", "myorg/app", "latest", ""},
       {std::string("registry.k8s.io/kube-apiserver-arm64@") + kDigest, "registry.k8s.io",
        "kube-apiserver-arm64", "", kDigest},
-      {std::string("registry.k8s.io/kube-apiserver-arm64:latest@") + kDigest,
-       "registry.k8s.io", "kube-apiserver-arm64", "", kDigest},
+      {std::string("registry.k8s.io/kube-apiserver-arm64:latest@") + kDigest, "registry.k8s.io",
+       "kube-apiserver-arm64", "", kDigest},
   };
   for (const Case& c : cases) {
     StatusOr<ImageReference> r = ImageReference::Parse(c.in);
@@ -43,8 +43,8 @@ TEST(ImageReference, ParsesCommonForms) {
 }
 
 TEST(ImageReference, RejectsMalformedReferences) {
-  for (const char* s : {"", "UPPER/case", "repo:", "a", "repo@sha256:abc", "repo:tag:bad/x",
-                        "repo@md5:0123"}) {
+  for (const char* s :
+       {"", "UPPER/case", "repo:", "a", "repo@sha256:abc", "repo:tag:bad/x", "repo@md5:0123"}) {
     StatusOr<ImageReference> r = ImageReference::Parse(s);
     ASSERT_FALSE(r.ok()) << s;
     EXPECT_EQ(r.status().message(), std::string("could not parse reference: ") + s);

@@ -105,8 +105,7 @@ StatusOr<IPAddress> ParseV6(std::string_view in, std::string* zone_out) {
       }
       acc = (acc << 4) + static_cast<uint32_t>(h);
       if (off > 3) {
-        return AddrError(in, "each colon-separated field must have at most 4 hex digits", s,
-                         true);
+        return AddrError(in, "each colon-separated field must have at most 4 hex digits", s, true);
       }
       if (acc > 0xffff) {
         return AddrError(in, "IPv6 field has value >=2^16", s, true);
@@ -121,9 +120,8 @@ StatusOr<IPAddress> ParseV6(std::string_view in, std::string* zone_out) {
                          s, true);
       }
       if (i + 4 > 16) {
-        return AddrError(in,
-                         "too many hex fields to fit an embedded IPv4 at the end of the address",
-                         s, true);
+        return AddrError(
+            in, "too many hex fields to fit an embedded IPv4 at the end of the address", s, true);
       }
       size_t end = in.size();
       if (!zone.empty()) {
@@ -224,9 +222,9 @@ StatusOr<IPAddress> IPAddress::Parse(std::string_view s) {
   std::string zone;
   StatusOr<IPAddress> a = ParseNetip(s, &zone);
   if (!a.ok()) {
-    return InvalidArgumentError("IP Address " + GoQuote(s) +
-                                " parse error during conversion from string: " +
-                                std::string(a.status().message()));
+    return InvalidArgumentError(
+        "IP Address " + GoQuote(s) +
+        " parse error during conversion from string: " + std::string(a.status().message()));
   }
   if (!zone.empty()) {
     return InvalidArgumentError("IP address " + GoQuote(s) + " with zone value is not allowed");
@@ -252,8 +250,7 @@ bool IPAddress::Is4In6() const {
 std::string IPAddress::ToString() const {
   char buf[64];
   if (is_v4_) {
-    std::snprintf(buf, sizeof(buf), "%u.%u.%u.%u", bytes_[12], bytes_[13], bytes_[14],
-                  bytes_[15]);
+    std::snprintf(buf, sizeof(buf), "%u.%u.%u.%u", bytes_[12], bytes_[13], bytes_[14], bytes_[15]);
     return buf;
   }
   if (Is4In6()) {

@@ -1,9 +1,10 @@
 // Tests for k8s/ip.h and k8s/cidr.h: Go netip parsing/printing plus the Kubernetes
 // restrictions, with the exact error texts.
+#include "k8s/ip.h"
+
 #include <gtest/gtest.h>
 
 #include "k8s/cidr.h"
-#include "k8s/ip.h"
 
 namespace celgate::k8s {
 namespace {
@@ -59,42 +60,58 @@ TEST(IPAddress, RejectsWithExactTexts) {
       {"[::1]",
        "IP Address \"[::1]\" parse error during conversion from string: ParseAddr(\"[::1]\"): "
        "each colon-separated field must have at least one digit (at \"[::1]\")"},
-      {"", "IP Address \"\" parse error during conversion from string: ParseAddr(\"\"): unable "
-           "to parse IP"},
-      {"foo", "IP Address \"foo\" parse error during conversion from string: "
-              "ParseAddr(\"foo\"): unable to parse IP"},
-      {"1.2.3", "IP Address \"1.2.3\" parse error during conversion from string: "
-                "ParseAddr(\"1.2.3\"): IPv4 address too short"},
-      {"1.2.3.4.5", "IP Address \"1.2.3.4.5\" parse error during conversion from string: "
-                    "ParseAddr(\"1.2.3.4.5\"): IPv4 address too long"},
-      {"256.0.0.1", "IP Address \"256.0.0.1\" parse error during conversion from string: "
-                    "ParseAddr(\"256.0.0.1\"): IPv4 field has value >255"},
-      {"1..2.3", "IP Address \"1..2.3\" parse error during conversion from string: "
-                 "ParseAddr(\"1..2.3\"): IPv4 field must have at least one digit (at \".2.3\")"},
-      {"1.2.3.x", "IP Address \"1.2.3.x\" parse error during conversion from string: "
-                  "ParseAddr(\"1.2.3.x\"): unexpected character (at \"x\")"},
-      {"1::2::3", "IP Address \"1::2::3\" parse error during conversion from string: "
-                  "ParseAddr(\"1::2::3\"): multiple :: in address (at \":3\")"},
-      {"12345::", "IP Address \"12345::\" parse error during conversion from string: "
-                  "ParseAddr(\"12345::\"): each colon-separated field must have at most 4 hex "
-                  "digits (at \"12345::\")"},
-      {"1:2:3:4:5:6:7", "IP Address \"1:2:3:4:5:6:7\" parse error during conversion from "
-                        "string: ParseAddr(\"1:2:3:4:5:6:7\"): address string too short"},
-      {"1:2:3:4:5:6:7:8:9", "IP Address \"1:2:3:4:5:6:7:8:9\" parse error during conversion "
-                            "from string: ParseAddr(\"1:2:3:4:5:6:7:8:9\"): trailing garbage "
-                            "after address (at \"9\")"},
+      {"",
+       "IP Address \"\" parse error during conversion from string: ParseAddr(\"\"): unable "
+       "to parse IP"},
+      {"foo",
+       "IP Address \"foo\" parse error during conversion from string: "
+       "ParseAddr(\"foo\"): unable to parse IP"},
+      {"1.2.3",
+       "IP Address \"1.2.3\" parse error during conversion from string: "
+       "ParseAddr(\"1.2.3\"): IPv4 address too short"},
+      {"1.2.3.4.5",
+       "IP Address \"1.2.3.4.5\" parse error during conversion from string: "
+       "ParseAddr(\"1.2.3.4.5\"): IPv4 address too long"},
+      {"256.0.0.1",
+       "IP Address \"256.0.0.1\" parse error during conversion from string: "
+       "ParseAddr(\"256.0.0.1\"): IPv4 field has value >255"},
+      {"1..2.3",
+       "IP Address \"1..2.3\" parse error during conversion from string: "
+       "ParseAddr(\"1..2.3\"): IPv4 field must have at least one digit (at \".2.3\")"},
+      {"1.2.3.x",
+       "IP Address \"1.2.3.x\" parse error during conversion from string: "
+       "ParseAddr(\"1.2.3.x\"): unexpected character (at \"x\")"},
+      {"1::2::3",
+       "IP Address \"1::2::3\" parse error during conversion from string: "
+       "ParseAddr(\"1::2::3\"): multiple :: in address (at \":3\")"},
+      {"12345::",
+       "IP Address \"12345::\" parse error during conversion from string: "
+       "ParseAddr(\"12345::\"): each colon-separated field must have at most 4 hex "
+       "digits (at \"12345::\")"},
+      {"1:2:3:4:5:6:7",
+       "IP Address \"1:2:3:4:5:6:7\" parse error during conversion from "
+       "string: ParseAddr(\"1:2:3:4:5:6:7\"): address string too short"},
+      {"1:2:3:4:5:6:7:8:9",
+       "IP Address \"1:2:3:4:5:6:7:8:9\" parse error during conversion "
+       "from string: ParseAddr(\"1:2:3:4:5:6:7:8:9\"): trailing garbage "
+       "after address (at \"9\")"},
       {"::ffff:1:2", "IPv4-mapped IPv6 address \"::ffff:1:2\" is not allowed"},
-      {"1:2:3:4::5:6:7:8", "IP Address \"1:2:3:4::5:6:7:8\" parse error during conversion from "
-                           "string: ParseAddr(\"1:2:3:4::5:6:7:8\"): the :: must expand to at "
-                           "least one field of zeros"},
-      {"%eth0", "IP Address \"%eth0\" parse error during conversion from string: "
-                "ParseAddr(\"%eth0\"): missing IPv6 address"},
-      {"fe80::1%", "IP Address \"fe80::1%\" parse error during conversion from string: "
-                   "ParseAddr(\"fe80::1%\"): zone must be a non-empty string"},
-      {"1:", "IP Address \"1:\" parse error during conversion from string: ParseAddr(\"1:\"): "
-             "colon must be followed by more characters (at \":\")"},
-      {"::1.02.3.4", "IP Address \"::1.02.3.4\" parse error during conversion from string: "
-                     "ParseAddr(\"::1.02.3.4\"): IPv4 field has octet with leading zero"},
+      {"1:2:3:4::5:6:7:8",
+       "IP Address \"1:2:3:4::5:6:7:8\" parse error during conversion from "
+       "string: ParseAddr(\"1:2:3:4::5:6:7:8\"): the :: must expand to at "
+       "least one field of zeros"},
+      {"%eth0",
+       "IP Address \"%eth0\" parse error during conversion from string: "
+       "ParseAddr(\"%eth0\"): missing IPv6 address"},
+      {"fe80::1%",
+       "IP Address \"fe80::1%\" parse error during conversion from string: "
+       "ParseAddr(\"fe80::1%\"): zone must be a non-empty string"},
+      {"1:",
+       "IP Address \"1:\" parse error during conversion from string: ParseAddr(\"1:\"): "
+       "colon must be followed by more characters (at \":\")"},
+      {"::1.02.3.4",
+       "IP Address \"::1.02.3.4\" parse error during conversion from string: "
+       "ParseAddr(\"::1.02.3.4\"): IPv4 field has octet with leading zero"},
   };
   for (const Case& c : cases) {
     StatusOr<IPAddress> a = IPAddress::Parse(c.in);

@@ -52,8 +52,7 @@ std::string FieldPathOrNil(std::string_view path) {
 }
 
 std::string InvalidStr(std::string_view path, std::string_view value, std::string_view detail) {
-  return FieldPathOrNil(path) + ": Invalid value: " + GoQuote(value) + ": " +
-         std::string(detail);
+  return FieldPathOrNil(path) + ": Invalid value: " + GoQuote(value) + ": " + std::string(detail);
 }
 
 std::string Aggregate(const std::vector<std::string>& errs) {
@@ -145,13 +144,15 @@ std::vector<std::string> ValidateLabelSelector(const LabelSelectorSpec& spec,
     std::string p = Child(field_path, "matchExpressions") + "[" + std::to_string(i) + "]";
     if (r.op == "In" || r.op == "NotIn") {
       if (r.values.empty()) {
-        errs.push_back(p + ".values: Required value: must be specified when `operator` is 'In' "
-                           "or 'NotIn'");
+        errs.push_back(p +
+                       ".values: Required value: must be specified when `operator` is 'In' "
+                       "or 'NotIn'");
       }
     } else if (r.op == "Exists" || r.op == "DoesNotExist") {
       if (!r.values.empty()) {
-        errs.push_back(p + ".values: Forbidden: may not be specified when `operator` is "
-                           "'Exists' or 'DoesNotExist'");
+        errs.push_back(p +
+                       ".values: Forbidden: may not be specified when `operator` is "
+                       "'Exists' or 'DoesNotExist'");
       }
     } else {
       errs.push_back(InvalidStr(p + ".operator", r.op, "not a valid selector operator"));
@@ -270,13 +271,27 @@ std::string LabelSelector::ToString() const {
     }
     s += r.key;
     switch (r.op) {
-      case Operator::kEquals: s += "="; break;
-      case Operator::kDoubleEquals: s += "=="; break;
-      case Operator::kNotEquals: s += "!="; break;
-      case Operator::kIn: s += " in "; break;
-      case Operator::kNotIn: s += " notin "; break;
-      case Operator::kGreaterThan: s += ">"; break;
-      case Operator::kLessThan: s += "<"; break;
+      case Operator::kEquals:
+        s += "=";
+        break;
+      case Operator::kDoubleEquals:
+        s += "==";
+        break;
+      case Operator::kNotEquals:
+        s += "!=";
+        break;
+      case Operator::kIn:
+        s += " in ";
+        break;
+      case Operator::kNotIn:
+        s += " notin ";
+        break;
+      case Operator::kGreaterThan:
+        s += ">";
+        break;
+      case Operator::kLessThan:
+        s += "<";
+        break;
       case Operator::kExists:
       case Operator::kDoesNotExist:
         parts.push_back(s);
@@ -306,8 +321,20 @@ std::string LabelSelector::ToString() const {
 namespace {
 
 enum class Tok {
-  kError, kEnd, kClosedPar, kComma, kDoesNotExist, kDoubleEquals, kEquals, kGreaterThan,
-  kIdentifier, kIn, kLessThan, kNotEquals, kNotIn, kOpenPar,
+  kError,
+  kEnd,
+  kClosedPar,
+  kComma,
+  kDoesNotExist,
+  kDoubleEquals,
+  kEquals,
+  kGreaterThan,
+  kIdentifier,
+  kIn,
+  kLessThan,
+  kNotEquals,
+  kNotIn,
+  kOpenPar,
 };
 
 struct Item {
@@ -322,10 +349,10 @@ bool IsSpecial(char c) {
 
 std::optional<Tok> Keyword(std::string_view s) {
   static const std::pair<std::string_view, Tok> kTable[] = {
-      {")", Tok::kClosedPar}, {",", Tok::kComma},        {"!", Tok::kDoesNotExist},
+      {")", Tok::kClosedPar},     {",", Tok::kComma},    {"!", Tok::kDoesNotExist},
       {"==", Tok::kDoubleEquals}, {"=", Tok::kEquals},   {">", Tok::kGreaterThan},
-      {"in", Tok::kIn},       {"<", Tok::kLessThan},     {"!=", Tok::kNotEquals},
-      {"notin", Tok::kNotIn}, {"(", Tok::kOpenPar}};
+      {"in", Tok::kIn},           {"<", Tok::kLessThan}, {"!=", Tok::kNotEquals},
+      {"notin", Tok::kNotIn},     {"(", Tok::kOpenPar}};
   for (const auto& [text, tok] : kTable) {
     if (text == s) {
       return tok;
@@ -469,13 +496,27 @@ class SelectorParser {
     auto [op_tok, op_lit] = Next(false);
     Operator op;
     switch (op_tok) {
-      case Tok::kIn: op = Operator::kIn; break;
-      case Tok::kEquals: op = Operator::kEquals; break;
-      case Tok::kDoubleEquals: op = Operator::kDoubleEquals; break;
-      case Tok::kGreaterThan: op = Operator::kGreaterThan; break;
-      case Tok::kLessThan: op = Operator::kLessThan; break;
-      case Tok::kNotIn: op = Operator::kNotIn; break;
-      case Tok::kNotEquals: op = Operator::kNotEquals; break;
+      case Tok::kIn:
+        op = Operator::kIn;
+        break;
+      case Tok::kEquals:
+        op = Operator::kEquals;
+        break;
+      case Tok::kDoubleEquals:
+        op = Operator::kDoubleEquals;
+        break;
+      case Tok::kGreaterThan:
+        op = Operator::kGreaterThan;
+        break;
+      case Tok::kLessThan:
+        op = Operator::kLessThan;
+        break;
+      case Tok::kNotIn:
+        op = Operator::kNotIn;
+        break;
+      case Tok::kNotEquals:
+        op = Operator::kNotEquals;
+        break;
       default:
         return InvalidArgumentError("found '" + op_lit +
                                     "', expected: in, notin, =, ==, !=, gt, lt");

@@ -50,7 +50,14 @@ std::vector<std::string> ValidateLabelSelector(const LabelSelectorSpec& spec,
 class LabelSelector {
  public:
   enum class Operator {
-    kIn, kNotIn, kExists, kDoesNotExist, kEquals, kDoubleEquals, kNotEquals, kGreaterThan,
+    kIn,
+    kNotIn,
+    kExists,
+    kDoesNotExist,
+    kEquals,
+    kDoubleEquals,
+    kNotEquals,
+    kGreaterThan,
     kLessThan,
   };
   struct Requirement {
@@ -59,8 +66,8 @@ class LabelSelector {
     std::vector<std::string> values;
     // labels.Requirement.Matches: In/=/== need the key present with one of the values;
     // NotIn/!= match when the key is absent; Gt/Lt compare as int64 (non-integers never match).
-    bool Matches(const std::function<std::optional<std::string_view>(std::string_view)>& lookup)
-        const;
+    bool Matches(
+        const std::function<std::optional<std::string_view>(std::string_view)>& lookup) const;
   };
 
   // Matches nothing (labels.Nothing(); a null API selector).

@@ -144,19 +144,22 @@ TEST(LabelSelector, StringSyntaxErrorsUseUpstreamTexts) {
       {"a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"},
       {"!", "unable to parse requirement: found '', expected: identifier"},
       {"a=(", "unable to parse requirement: found '(', expected: identifier"},
-      {"a>b", "unable to parse requirement: values[0]: Invalid value: \"b\": for 'Gt', 'Lt' "
-              "operators, the value must be an integer"},
+      {"a>b",
+       "unable to parse requirement: values[0]: Invalid value: \"b\": for 'Gt', 'Lt' "
+       "operators, the value must be an integer"},
       {"a=b c=d", "found 'c', expected: ',' or 'end of string'"},
       {"a=!b", "unable to parse requirement: found '!', expected: identifier"},
-      {"a=-b", "unable to parse requirement: values[0][a]: Invalid value: \"-b\": a valid label "
-               "must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-               "and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
-               "'my_value',  or '12345', regex used for validation is "
-               "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"},
-      {"-a=b", "unable to parse requirement: <nil>: Invalid value: \"-a\": name part must "
-               "consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
-               "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
-               "used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"},
+      {"a=-b",
+       "unable to parse requirement: values[0][a]: Invalid value: \"-b\": a valid label "
+       "must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+       "and must start and end with an alphanumeric character (e.g. 'MyValue',  or "
+       "'my_value',  or '12345', regex used for validation is "
+       "'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"},
+      {"-a=b",
+       "unable to parse requirement: <nil>: Invalid value: \"-a\": name part must "
+       "consist of alphanumeric characters, '-', '_' or '.', and must start and end with "
+       "an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex "
+       "used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"},
       {"a=<>b", "unable to parse requirement: found '<', expected: identifier"},
   };
   for (const Case& c : cases) {

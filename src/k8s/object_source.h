@@ -46,8 +46,8 @@ class ObjectSource {
 
   // Every object of that kind whose labels match `selector`; in namespace `ns` when non-empty
   // (all namespaces otherwise). Sorted by namespace then name.
-  virtual StatusOr<std::vector<ObjectRef>> List(std::string_view api_version,
-                                                std::string_view kind, std::string_view ns,
+  virtual StatusOr<std::vector<ObjectRef>> List(std::string_view api_version, std::string_view kind,
+                                                std::string_view ns,
                                                 const LabelSelector& selector) const = 0;
 };
 

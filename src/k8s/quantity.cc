@@ -19,8 +19,10 @@ constexpr char kFormatWrong[] =
 constexpr char kNumericError[] = "unable to parse numeric part of quantity";
 constexpr char kSuffixError[] = "unable to parse quantity's suffix";
 
-constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+
+// Largest digit string an exact Add/Sub may build (see AddSigned).
+constexpr int64_t kMaxAlignedDigits = int64_t{1} << 22;
 
 // ---- Decimal magnitudes: digit strings without leading zeros. ----
 
@@ -152,10 +154,9 @@ uint64_t AbsU(int64_t v) { return v < 0 ? 0 - static_cast<uint64_t>(v) : static_
 
 // Go's math.Pow10.
 double GoPow10(int64_t n) {
-  static const double kTab[32] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23,
-                                  1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31};
+  static const double kTab[32] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10,
+                                  1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+                                  1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28, 1e29, 1e30, 1e31};
   static const double kPos32[10] = {1e0,   1e32,  1e64,  1e96,  1e128,
                                     1e160, 1e192, 1e224, 1e256, 1e288};
   static const double kNeg32[11] = {1e-0,   1e-32,  1e-64,  1e-96,  1e-128, 1e-160,
@@ -195,8 +196,8 @@ bool InterpretSuffix(std::string_view s, int* base, int32_t* exponent, Quantity:
     int base;
     int32_t exp;
   };
-  static constexpr Entry kDec[] = {{"", 10, 0},  {"n", 10, -9}, {"u", 10, -6}, {"m", 10, -3},
-                                   {"k", 10, 3}, {"M", 10, 6},  {"G", 10, 9},  {"T", 10, 12},
+  static constexpr Entry kDec[] = {{"", 10, 0},   {"n", 10, -9}, {"u", 10, -6}, {"m", 10, -3},
+                                   {"k", 10, 3},  {"M", 10, 6},  {"G", 10, 9},  {"T", 10, 12},
                                    {"P", 10, 15}, {"E", 10, 18}};
   static constexpr Entry kBin[] = {{"Ki", 2, 10}, {"Mi", 2, 20}, {"Gi", 2, 30},
                                    {"Ti", 2, 40}, {"Pi", 2, 50}, {"Ei", 2, 60}};
@@ -399,9 +400,10 @@ StatusOr<Quantity> Quantity::Parse(std::string_view str) {
         if (format == Format::kBinarySI) {
           canonical = exponent % 10 == 0 && (*value & 0x07) != 0;
         } else {
-          canonical = scale % 3 == 0 && !(shifted.size() >= 3 &&
-                                           shifted.compare(shifted.size() - 3, 3, "000") == 0) &&
-                      shifted[0] != '0';
+          canonical =
+              scale % 3 == 0 &&
+              !(shifted.size() >= 3 && shifted.compare(shifted.size() - 3, 3, "000") == 0) &&
+              shifted[0] != '0';
         }
         if (canonical) {
           q.cached_ = std::string(str);
@@ -461,8 +463,7 @@ StatusOr<Quantity> Quantity::Parse(std::string_view str) {
   } else {
     b.go_scale = inf_scale - (base == 10 ? exponent : 0);
   }
-  if (format == Format::kBinarySI &&
-      CompareMag(b.digits, b.exp, "9223372036854775807", 0) > 0) {
+  if (format == Format::kBinarySI && CompareMag(b.digits, b.exp, "9223372036854775807", 0) > 0) {
     b.digits = "9223372036854775807";
     b.exp = 0;
     b.go_scale = 0;
@@ -512,6 +513,17 @@ void AddSigned(bool an, const std::string& ad, int64_t ae, bool bn, const std::s
     return;
   }
   int64_t e = std::min(ae, be);
+  int64_t top =
+      std::max(static_cast<int64_t>(ad.size()) + ae, static_cast<int64_t>(bd.size()) + be);
+  if (top - e > kMaxAlignedDigits) {
+    // Memory guard (upstream would try to allocate the aligned big integer): the operand of
+    // smaller magnitude is dropped. Only reachable with exponents millions of digits apart.
+    bool a_bigger = CompareMag(ad, ae, bd, be) >= 0;
+    *rn = a_bigger ? an : bn;
+    *rd = a_bigger ? ad : bd;
+    *re = a_bigger ? ae : be;
+    return;
+  }
   std::string a = ad + std::string(static_cast<size_t>(ae - e), '0');
   std::string b = bd + std::string(static_cast<size_t>(be - e), '0');
   if (an == bn) {
@@ -596,8 +608,8 @@ Quantity Quantity::Sub(const Quantity& y) const {
   Big a = ToBig();
   Big b = y.ToBig();
   Big r;
-  AddSigned(a.neg, a.digits, a.exp, !b.neg && !b.digits.empty(), b.digits, b.exp, &r.neg,
-            &r.digits, &r.exp);
+  AddSigned(a.neg, a.digits, a.exp, !b.neg && !b.digits.empty(), b.digits, b.exp, &r.neg, &r.digits,
+            &r.exp);
   r.go_scale = std::max(a.go_scale, b.go_scale);
   return FromBig(std::move(r), format);
 }
@@ -681,17 +693,28 @@ std::string Quantity::ToString() const {
   e -= r;
   if (format == Format::kDecimalSI) {
     switch (e) {
-      case -9: return sign + digits + "n";
-      case -6: return sign + digits + "u";
-      case -3: return sign + digits + "m";
-      case 0: return sign + digits;
-      case 3: return sign + digits + "k";
-      case 6: return sign + digits + "M";
-      case 9: return sign + digits + "G";
-      case 12: return sign + digits + "T";
-      case 15: return sign + digits + "P";
-      case 18: return sign + digits + "E";
-      default: break;  // beyond the table: exponent notation
+      case -9:
+        return sign + digits + "n";
+      case -6:
+        return sign + digits + "u";
+      case -3:
+        return sign + digits + "m";
+      case 0:
+        return sign + digits;
+      case 3:
+        return sign + digits + "k";
+      case 6:
+        return sign + digits + "M";
+      case 9:
+        return sign + digits + "G";
+      case 12:
+        return sign + digits + "T";
+      case 15:
+        return sign + digits + "P";
+      case 18:
+        return sign + digits + "E";
+      default:
+        break;  // beyond the table: exponent notation
     }
   }
   if (e == 0) {

@@ -11,7 +11,9 @@
 //   scale" form or in the arbitrary-precision form. This matters only for AsInt64/IsInteger
 //   (which succeed only for the int64 form, e.g. "1000m" and "1.5Gi" are NOT integers there) and
 //   for the last bit of AsApproximateFloat64.
-// - Compare/Sign/== are exact numeric comparisons. Add/Sub are exact.
+// - Compare/Sign/== are exact numeric comparisons. Add/Sub are exact, except that an operand
+//   more than ~4 million decimal digits below the other is dropped (a memory guard; upstream
+//   would try to build the aligned integer, e.g. for quantity("1e2000000000").add(1)).
 // - ToString is Quantity.String(): canonical form, suffix family preserved. Values beyond the
 //   last suffix fall back to exponent notation ("1000E" -> "1e21"; BinarySI past Ei -> decimal),
 //   following kubernetes/kubernetes#140459.
@@ -78,17 +80,17 @@ class Quantity {
  private:
   struct Big {
     bool neg = false;
-    std::string digits;     // magnitude, no leading or trailing zeros; empty means zero
-    int64_t exp = 0;        // value = digits * 10^exp
-    int64_t go_scale = 0;   // the inf.Dec scale upstream would hold (for AsApproximateFloat64)
+    std::string digits;    // magnitude, no leading or trailing zeros; empty means zero
+    int64_t exp = 0;       // value = digits * 10^exp
+    int64_t go_scale = 0;  // the inf.Dec scale upstream would hold (for AsApproximateFloat64)
   };
   Big ToBig() const;
   static Quantity FromBig(Big b, Format format);
 
-  bool big_ = false;    // false: value_ * 10^scale_ (upstream int64Amount)
+  bool big_ = false;  // false: value_ * 10^scale_ (upstream int64Amount)
   int64_t value_ = 0;
   int32_t scale_ = 0;
-  Big b_;               // valid when big_ (upstream inf.Dec)
+  Big b_;  // valid when big_ (upstream inf.Dec)
   Format format_ = Format::kDecimalSI;
   std::string cached_;  // non-empty: String() result reused from the parsed text
 };

@@ -2,10 +2,10 @@
 // expectations taken from upstream's quantity tests and the CEL library tests.
 #include "k8s/quantity.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace celgate::k8s {
 namespace {
@@ -26,11 +26,14 @@ TEST(Quantity, BinaryAndDecimalSuffixesCompareByValue) {
     const char* b;
     int want;
   } cases[] = {
-      {"1Gi", "500Mi", 1},   {"50M", "50Mi", -1},  {"50Mi", "50M", 1},  {"1k", "1000", 0},
-      {"200M", "0.2G", 0},   {"2000k", "2M", 0},   {"100m", "50m", 1},  {"10000T", "100Gi", 1},
-      {"0", "0", 0},         {"-1", "1", -1},      {"1e3", "1k", 0},    {"1Ki", "1024", 0},
-      {"1e100", "1e99", 1},  {"0.000000001", "1n", 0}, {"-1e100", "1", -1},
-      {"9999999999999999999999999999999999999G", "1E", 1},
+      {"1Gi", "500Mi", 1},  {"50M", "50Mi", -1},
+      {"50Mi", "50M", 1},   {"1k", "1000", 0},
+      {"200M", "0.2G", 0},  {"2000k", "2M", 0},
+      {"100m", "50m", 1},   {"10000T", "100Gi", 1},
+      {"0", "0", 0},        {"-1", "1", -1},
+      {"1e3", "1k", 0},     {"1Ki", "1024", 0},
+      {"1e100", "1e99", 1}, {"0.000000001", "1n", 0},
+      {"-1e100", "1", -1},  {"9999999999999999999999999999999999999G", "1E", 1},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Q(c.a).Compare(Q(c.b)), c.want) << c.a << " vs " << c.b;
@@ -87,21 +90,50 @@ TEST(Quantity, CanonicalStringsMatchUpstream) {
     const char* in;
     const char* out;
   } cases[] = {
-      {"1Ki", "1Ki"},          {"1024Mi", "1Gi"},          {"1000M", "1G"},
-      {".001Ki", "1024m"},     {".000001Ki", "1024u"},     {".000000001Ki", "1024n"},
-      {".000000000001Ki", "2n"}, {"1.5", "1500m"},         {"1.5Gi", "1536Mi"},
-      {"0.5", "500m"},         {"1000m", "1"},             {"100.035k", "100.035k"},
-      {"1.2e3", "1200"},       {"1.3E+6", "1300e3"},       {"1.40e9", "1400e6"},
-      {"3.001n", "4n"},        {"0.0000000001", "1n"},     {"0.00000012345", "124n"},
-      {"9Ei", "9223372036854775807"}, {"9999999999999999999Ei", "9223372036854775807"},
-      {"12E", "12E"},          {"1000E", "1e21"},          {"1e100", "10e99"},
-      {"0.000000001", "1n"},   {"-1.5", "-1500m"},         {"5", "5"},
-      {"1025", "1025"},        {"1e3", "1e3"},             {"1E3", "1E3"},
-      {"+1k", "+1k"},          {"01k", "01k"},             {"0", "0"},
-      {"0Ki", "0"},            {"-0", "0"},                {"1.1Ki", "1126400m"},
-      {"2048Ki", "2Mi"},       {"1.5Ki", "1536"},          {"0.5Mi", "512Ki"},
-      {"1e-3", "1e-3"},        {"10e-3", "10e-3"},         {"100e-3", "100e-3"},
-      {"1000e-3", "1"},        {"1e-9", "1e-9"},           {"1.1E-9", "2e-9"},
+      {"1Ki", "1Ki"},
+      {"1024Mi", "1Gi"},
+      {"1000M", "1G"},
+      {".001Ki", "1024m"},
+      {".000001Ki", "1024u"},
+      {".000000001Ki", "1024n"},
+      {".000000000001Ki", "2n"},
+      {"1.5", "1500m"},
+      {"1.5Gi", "1536Mi"},
+      {"0.5", "500m"},
+      {"1000m", "1"},
+      {"100.035k", "100.035k"},
+      {"1.2e3", "1200"},
+      {"1.3E+6", "1300e3"},
+      {"1.40e9", "1400e6"},
+      {"3.001n", "4n"},
+      {"0.0000000001", "1n"},
+      {"0.00000012345", "124n"},
+      {"9Ei", "9223372036854775807"},
+      {"9999999999999999999Ei", "9223372036854775807"},
+      {"12E", "12E"},
+      {"1000E", "1e21"},
+      {"1e100", "10e99"},
+      {"0.000000001", "1n"},
+      {"-1.5", "-1500m"},
+      {"5", "5"},
+      {"1025", "1025"},
+      {"1e3", "1e3"},
+      {"1E3", "1E3"},
+      {"+1k", "+1k"},
+      {"01k", "01k"},
+      {"0", "0"},
+      {"0Ki", "0"},
+      {"-0", "0"},
+      {"1.1Ki", "1126400m"},
+      {"2048Ki", "2Mi"},
+      {"1.5Ki", "1536"},
+      {"0.5Mi", "512Ki"},
+      {"1e-3", "1e-3"},
+      {"10e-3", "10e-3"},
+      {"100e-3", "100e-3"},
+      {"1000e-3", "1"},
+      {"1e-9", "1e-9"},
+      {"1.1E-9", "2e-9"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(Q(c.in).ToString(), c.out) << c.in;
@@ -137,10 +169,11 @@ TEST(Quantity, ArithmeticIsExact) {
   EXPECT_EQ(Q("0.000000001").Add(Q("0.000000001")).ToString(), "2n");
   EXPECT_EQ(Q("9223372036854775807").Add(1).ToString(), "9223372036854775808");
   EXPECT_EQ(Q("-9223372036854775807").Sub(2).ToString(), "-9223372036854775809");
-  EXPECT_FALSE(Q("9223372036854775807").Add(1).IsInteger());  // now in inf.Dec form
+  EXPECT_FALSE(Q("9223372036854775807").Add(1).IsInteger());             // now in inf.Dec form
   EXPECT_EQ(Q("8Ei").Add(Q("8Ei")).ToString(), "18446744073709551614");  // both capped
-  Quantity big = Quantity::FromInt64(std::numeric_limits<int64_t>::max(), Quantity::Format::kBinarySI)
-                     .Add(Quantity::FromInt64(1, Quantity::Format::kBinarySI));
+  Quantity big =
+      Quantity::FromInt64(std::numeric_limits<int64_t>::max(), Quantity::Format::kBinarySI)
+          .Add(Quantity::FromInt64(1, Quantity::Format::kBinarySI));
   EXPECT_EQ(big.ToString(), "8Ei");
   EXPECT_EQ(Q("1.5").Add(Q("1.5")).ToString(), "3");
 }
@@ -165,6 +198,20 @@ TEST(Quantity, SignAndFloat) {
   EXPECT_TRUE(std::isinf(Q("1e400").AsApproximateFloat64()));
   EXPECT_TRUE(std::isinf(Q("123456789012345678901e400").AsApproximateFloat64()));
   EXPECT_LT(Q("-123456789012345678901e400").AsApproximateFloat64(), 0);
+}
+
+TEST(Quantity, HugeExponentsStayCompact) {
+  Quantity huge = Q("1e2000000000");
+  EXPECT_EQ(huge.ToString(), "100e1999999998");
+  EXPECT_EQ(huge.Compare(Q("9e1999999999")), 1);
+  EXPECT_EQ(Q("-1e-2000000000").Sign(), -1);
+  EXPECT_EQ(Q("-1e-2000000000").ToString(), "-1e-9");  // rounded away from zero to 1e-9
+  EXPECT_EQ(Q("12345678901234567890123e2000000000").Compare(huge), 1);
+  EXPECT_FALSE(huge.IsInteger());
+  EXPECT_TRUE(std::isinf(huge.AsApproximateFloat64()));
+  // Memory guard: the negligible operand is dropped instead of building 2e9 digits.
+  EXPECT_EQ(huge.Add(1), huge);
+  EXPECT_EQ(Q("1e1000").Add(1).Sub(Q("1e1000")), Q("1"));  // small gaps stay exact
 }
 
 }  // namespace

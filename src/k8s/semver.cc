@@ -19,8 +19,8 @@ bool OnlyDigits(std::string_view s) {
 
 bool OnlyAlnum(std::string_view s) {
   for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              c == '-';
+    bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
     if (!ok) {
       return false;
     }
@@ -45,8 +45,8 @@ std::vector<std::string_view> Split(std::string_view s, char sep, size_t max_par
 
 StatusOr<uint64_t> ParseNumber(std::string_view s, const char* what, const char* what_cap) {
   if (!OnlyDigits(s)) {
-    return InvalidArgumentError(std::string("Invalid character(s) found in ") + what +
-                                " number " + GoQuote(s));
+    return InvalidArgumentError(std::string("Invalid character(s) found in ") + what + " number " +
+                                GoQuote(s));
   }
   if (LeadingZero(s)) {
     return InvalidArgumentError(std::string(what_cap) + " number must not contain leading zeroes " +
@@ -121,8 +121,7 @@ StatusOr<Semver> Semver::Parse(std::string_view s) {
         return InvalidArgumentError("Build meta data is empty");
       }
       if (!OnlyAlnum(b)) {
-        return InvalidArgumentError("Invalid character(s) found in build meta data " +
-                                    GoQuote(b));
+        return InvalidArgumentError("Invalid character(s) found in build meta data " + GoQuote(b));
       }
       v.build_.emplace_back(b);
     }

@@ -14,10 +14,10 @@ Semver V(std::string_view s) {
 
 TEST(Semver, PrecedenceFollowsSemverOrg) {
   // semver.org section 11 example chain.
-  const char* chain[] = {"1.0.0-alpha",      "1.0.0-alpha.1", "1.0.0-alpha.beta",
-                         "1.0.0-beta",       "1.0.0-beta.2",  "1.0.0-beta.11",
-                         "1.0.0-rc.1",       "1.0.0",         "1.0.1",
-                         "1.1.0",            "2.0.0",         "10.0.0"};
+  const char* chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
+                         "1.0.0-beta",  "1.0.0-beta.2",  "1.0.0-beta.11",
+                         "1.0.0-rc.1",  "1.0.0",         "1.0.1",
+                         "1.1.0",       "2.0.0",         "10.0.0"};
   for (size_t i = 0; i + 1 < std::size(chain); ++i) {
     for (size_t j = i + 1; j < std::size(chain); ++j) {
       EXPECT_EQ(V(chain[i]).Compare(V(chain[j])), -1) << chain[i] << " < " << chain[j];
@@ -73,8 +73,12 @@ TEST(Semver, NormalizeStripsVAndZerosAndFillsParts) {
     const char* in;
     const char* out;
   } cases[] = {
-      {"v1.0.0", "1.0.0"},  {"1", "1.0.0"},     {"v1.2", "1.2.0"},
-      {"01.02.03", "1.2.3"}, {"1.0.01-rc.1", "1.0.1-rc.1"}, {"00.0.0", "0.0.0"},
+      {"v1.0.0", "1.0.0"},
+      {"1", "1.0.0"},
+      {"v1.2", "1.2.0"},
+      {"01.02.03", "1.2.3"},
+      {"1.0.01-rc.1", "1.0.1-rc.1"},
+      {"00.0.0", "0.0.0"},
       {"1.2.3-00x", "1.2.3-00x"},
   };
   for (const Case& c : cases) {

@@ -32,17 +32,43 @@ bool ShouldEscape(unsigned char c, Mode mode) {
   }
   if (mode == Mode::kHost || mode == Mode::kZone) {
     switch (c) {
-      case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+':
-      case ',': case ';': case '=': case ':': case '[': case ']': case '<': case '>': case '"':
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case ':':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '"':
         return false;
       default:
         break;
     }
   }
   switch (c) {
-    case '-': case '_': case '.': case '~':
+    case '-':
+    case '_':
+    case '.':
+    case '~':
       return false;
-    case '$': case '&': case '+': case ',': case '/': case ':': case ';': case '=': case '?':
+    case '$':
+    case '&':
+    case '+':
+    case ',':
+    case '/':
+    case ':':
+    case ';':
+    case '=':
+    case '?':
     case '@':
       switch (mode) {
         case Mode::kPath:
@@ -64,7 +90,10 @@ bool ShouldEscape(unsigned char c, Mode mode) {
   }
   if (mode == Mode::kFragment) {
     switch (c) {
-      case '!': case '(': case ')': case '*':
+      case '!':
+      case '(':
+      case ')':
+      case '*':
         return false;
       default:
         break;
@@ -162,8 +191,24 @@ bool ValidUserinfo(std::string_view s) {
       continue;
     }
     switch (r) {
-      case '-': case '.': case '_': case ':': case '~': case '!': case '$': case '&': case '\'':
-      case '(': case ')': case '*': case '+': case ',': case ';': case '=': case '%': case '@':
+      case '-':
+      case '.':
+      case '_':
+      case ':':
+      case '~':
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case '%':
+      case '@':
         continue;
       default:
         return false;
@@ -344,8 +389,22 @@ std::string UrlError(std::string_view s, std::string_view reason) {
 bool ValidEncoded(std::string_view s, Mode mode) {
   for (char ch : s) {
     switch (ch) {
-      case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-      case ';': case '=': case ':': case '@': case '[': case ']': case '%':
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case ':':
+      case '@':
+      case '[':
+      case ']':
+      case '%':
         continue;
       default:
         if (ShouldEscape(static_cast<unsigned char>(ch), mode)) {

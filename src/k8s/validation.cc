@@ -175,9 +175,7 @@ bool IsDateTime(std::string_view str) {
   }
   std::string_view s = std::string_view(lower).substr(t + 1);
   s = s.substr(0, s.find('t'));
-  auto two_digits = [&](size_t at) {
-    return at + 2 <= s.size() && AllDigits(s.substr(at, 2));
-  };
+  auto two_digits = [&](size_t at) { return at + 2 <= s.size() && AllDigits(s.substr(at, 2)); };
   if (!two_digits(0) || s.size() < 8 || s[2] != ':' || !two_digits(3) || s[5] != ':' ||
       !two_digits(6)) {
     return false;
@@ -288,10 +286,10 @@ std::vector<std::string> IsQualifiedName(std::string_view value) {
       }
     }
   } else {
-    errs.push_back("a qualified name " +
-                   RegexError(kQualifiedNameErrMsg, kQualifiedNameFmt,
-                              {"MyName", "my.name", "123-abc"}) +
-                   " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+    errs.push_back(
+        "a qualified name " +
+        RegexError(kQualifiedNameErrMsg, kQualifiedNameFmt, {"MyName", "my.name", "123-abc"}) +
+        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
     return errs;
   }
   if (name.empty()) {
@@ -312,8 +310,7 @@ std::vector<std::string> IsValidLabelValue(std::string_view value) {
     errs.push_back(MaxLenError(63));
   }
   if (!value.empty() && !MatchQualifiedNamePart(value)) {
-    errs.push_back(
-        RegexError(kLabelValueErrMsg, kLabelValueFmt, {"MyValue", "my_value", "12345"}));
+    errs.push_back(RegexError(kLabelValueErrMsg, kLabelValueFmt, {"MyValue", "my_value", "12345"}));
   }
   return errs;
 }
@@ -323,8 +320,8 @@ std::vector<std::string> IsValidPortName(std::string_view port) {
   if (port.size() > 15) {
     errs.push_back(MaxLenError(15));
   }
-  if (port.empty() || !std::all_of(port.begin(), port.end(),
-                                   [](char c) { return IsLowerAlnum(c) || c == '-'; })) {
+  if (port.empty() ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return IsLowerAlnum(c) || c == '-'; })) {
     errs.push_back("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
   }
   if (std::none_of(port.begin(), port.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
@@ -350,11 +347,20 @@ std::vector<std::string> IsDNS1035LabelPrefix(std::string_view value) {
 }
 
 const std::vector<std::string>& KnownNamedFormats() {
-  static const std::vector<std::string>* names = new std::vector<std::string>{
-      "dns1123Label",  "dns1123Subdomain", "dns1035Label", "qualifiedName",
-      "dns1123LabelPrefix", "dns1123SubdomainPrefix", "dns1035LabelPrefix", "labelValue",
-      "uri",           "uuid",             "byte",         "date",
-      "datetime"};
+  static const std::vector<std::string>* names =
+      new std::vector<std::string>{"dns1123Label",
+                                   "dns1123Subdomain",
+                                   "dns1035Label",
+                                   "qualifiedName",
+                                   "dns1123LabelPrefix",
+                                   "dns1123SubdomainPrefix",
+                                   "dns1035LabelPrefix",
+                                   "labelValue",
+                                   "uri",
+                                   "uuid",
+                                   "byte",
+                                   "date",
+                                   "datetime"};
   return *names;
 }
 

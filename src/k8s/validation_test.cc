@@ -92,7 +92,8 @@ TEST(Validation, PortName) {
   EXPECT_THAT(IsValidPortName("Http"),
               ElementsAre("must contain only alpha-numeric characters (a-z, 0-9), and hyphens "
                           "(-)"));
-  EXPECT_THAT(IsValidPortName("abcdefghijklmnop"), ElementsAre("must be no more than 15 characters"));
+  EXPECT_THAT(IsValidPortName("abcdefghijklmnop"),
+              ElementsAre("must be no more than 15 characters"));
 }
 
 TEST(Validation, PrefixVariantsMaskTheTrailingDash) {

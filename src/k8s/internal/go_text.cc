@@ -29,16 +29,35 @@ std::string GoQuote(std::string_view s) {
     if (c < 0x80) {
       ++pos;
       switch (c) {
-        case '\a': out += "\\a"; continue;
-        case '\b': out += "\\b"; continue;
-        case '\f': out += "\\f"; continue;
-        case '\n': out += "\\n"; continue;
-        case '\r': out += "\\r"; continue;
-        case '\t': out += "\\t"; continue;
-        case '\v': out += "\\v"; continue;
-        case '\\': out += "\\\\"; continue;
-        case '"': out += "\\\""; continue;
-        default: break;
+        case '\a':
+          out += "\\a";
+          continue;
+        case '\b':
+          out += "\\b";
+          continue;
+        case '\f':
+          out += "\\f";
+          continue;
+        case '\n':
+          out += "\\n";
+          continue;
+        case '\r':
+          out += "\\r";
+          continue;
+        case '\t':
+          out += "\\t";
+          continue;
+        case '\v':
+          out += "\\v";
+          continue;
+        case '\\':
+          out += "\\\\";
+          continue;
+        case '"':
+          out += "\\\"";
+          continue;
+        default:
+          break;
       }
       if (c < 0x20 || c == 0x7f) {
         AppendHexByte(&out, c);
