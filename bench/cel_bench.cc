@@ -94,9 +94,9 @@ void BM_Eval(benchmark::State& state, const Case& c) {
       return;
     }
   }
+  cel::Activation act(fx.env->variable_count());
   for (auto _ : state) {
     arena.Reset();
-    cel::Activation act(fx.env->variable_count());
     act.Set(object_slot, cel::FromJson(object, arena));
     act.Set(request_slot, cel::FromJson(request, arena));
     auto v = r.program->Eval(act, arena);

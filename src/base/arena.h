@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <memory_resource>
 #include <new>
 #include <string_view>
@@ -18,8 +19,12 @@ namespace celgate {
 class Arena {
  public:
   // `initial_bytes` sizes the first block; later blocks grow geometrically.
+  // The first block is kept across Reset(), so an arena reused per request does not go back
+  // to the global heap unless a request outgrows it.
   explicit Arena(size_t initial_bytes = 4096)
-      : resource_(initial_bytes, std::pmr::new_delete_resource()) {}
+      : initial_(new char[initial_bytes < 64 ? 64 : initial_bytes]),
+        resource_(initial_.get(), initial_bytes < 64 ? 64 : initial_bytes,
+                  std::pmr::new_delete_resource()) {}
   Arena(const Arena&) = delete;  // owns the memory every Value of an evaluation points into
   Arena& operator=(const Arena&) = delete;
 
@@ -52,6 +57,7 @@ class Arena {
   std::pmr::memory_resource* resource() { return &resource_; }
 
  private:
+  std::unique_ptr<char[]> initial_;
   std::pmr::monotonic_buffer_resource resource_;
   size_t allocated_ = 0;
 };

@@ -89,28 +89,19 @@ int CompareIntUint(int64_t a, uint64_t b) {
   uint64_t ua = static_cast<uint64_t>(a);
   return ua < b ? -1 : (ua > b ? 1 : 0);
 }
-bool CompareDoubleInt(double a, int64_t b, int* r) {
-  if (std::isnan(a)) return false;
-  // 2^63 as double; any double >= that is greater than every int64.
-  if (a >= 9223372036854775808.0) { *r = 1; return true; }
-  if (a < -9223372036854775808.0) { *r = -1; return true; }
-  double t = std::trunc(a);
-  int64_t ai = static_cast<int64_t>(t);
-  if (ai < b) { *r = -1; return true; }
-  if (ai > b) { *r = 1; return true; }
-  *r = a > t ? 1 : (a < t ? -1 : 0);
+// cel-go compares int and uint with double by converting the integer to double (lossy above
+// 2^53); the conformance suite pins that: dyn(9223372036854775807) < 9223372036854775808.0
+// is false.
+bool CompareDoubles(double a, double b, int* r) {
+  if (std::isnan(a) || std::isnan(b)) return false;
+  *r = a < b ? -1 : (a > b ? 1 : 0);
   return true;
 }
+bool CompareDoubleInt(double a, int64_t b, int* r) {
+  return CompareDoubles(a, static_cast<double>(b), r);
+}
 bool CompareDoubleUint(double a, uint64_t b, int* r) {
-  if (std::isnan(a)) return false;
-  if (a >= 18446744073709551616.0) { *r = 1; return true; }
-  if (a < 0) { *r = -1; return true; }
-  double t = std::trunc(a);
-  uint64_t ai = static_cast<uint64_t>(t);
-  if (ai < b) { *r = -1; return true; }
-  if (ai > b) { *r = 1; return true; }
-  *r = a > t ? 1 : 0;
-  return true;
+  return CompareDoubles(a, static_cast<double>(b), r);
 }
 
 bool IsNumber(ValueKind k) {

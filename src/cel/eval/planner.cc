@@ -55,6 +55,16 @@ class ConstStep final : public Step {
   Value v_;
 };
 
+// Always fails with a fixed message (unknown names in unchecked mode).
+class ErrorStep final : public Step {
+ public:
+  ErrorStep(ExprId id, std::string_view message) : Step(id), message_(message) {}
+  Value Eval(Frame& f) const override { return f.Error(message_); }
+
+ private:
+  std::string_view message_;
+};
+
 class GlobalStep final : public Step {
  public:
   GlobalStep(ExprId id, int slot, std::string_view name) : Step(id), slot_(slot), name_(name) {}
@@ -576,6 +586,7 @@ class AppendStep final : public Step {
       : Step(id), accu_slot_(accu_slot), elem_(std::move(elem)) {}
   Value Eval(Frame& f) const override {
     Value accu = f.locals[accu_slot_];
+    if (accu.is_error()) return accu;  // an earlier element failed: keep the first error
     if (!f.Charge(1)) return Value();
     Value e = elem_->Eval(f);
     if (f.aborted || e.is_error()) return e;
@@ -776,6 +787,11 @@ class Planner {
         int local = LookupLocal(e.name);
         if (local >= 0) return std::make_unique<LocalStep>(e.id, local);
         if (StepPtr s = ResolveName(e, e.name)) return s;
+        if (checked_ == nullptr) {
+          // Unchecked (dynamic) mode: as cel-go, an unknown name fails when evaluated, so
+          // `x || true` is still true.
+          return std::make_unique<ErrorStep>(e.id, Intern("no such attribute(s): " + e.name));
+        }
         Error(e, "undeclared reference to '" + e.name + "' (in container '" +
                      decls_.container() + "')");
         return Placeholder(e);
@@ -922,6 +938,9 @@ class Planner {
     const FunctionDecl* decl = decls_.FindFunction(name);
     size_t argc = e.args.size() + (member ? 1 : 0);
     if (decl == nullptr) {
+      if (checked_ == nullptr) {
+        return std::make_unique<ErrorStep>(e.id, Intern("no matching overload: " + fn));
+      }
       Error(e, "undeclared reference to '" + fn + "' (in container '" + decls_.container() +
                    "')");
       return Placeholder(e);
@@ -940,6 +959,9 @@ class Planner {
         continue;
       }
       overloads.push_back(&o);
+    }
+    if (overloads.empty() && checked_ == nullptr) {
+      return std::make_unique<ErrorStep>(e.id, Intern("no matching overload: " + fn));
     }
     if (overloads.empty()) {
       Error(e, "found no matching overload for '" + fn + "' with " + std::to_string(argc) +

@@ -660,7 +660,6 @@ Library StandardLibrary(const StdLibOptions& options) {
   lib.TypeName(&types::kType, T::TypeOf(T::TypeOf(T::Dyn())));
   lib.TypeName(&types::kTimestamp, T::TypeOf(T::Timestamp()));
   lib.TypeName(&types::kDuration, T::TypeOf(T::Duration()));
-  lib.TypeName(&types::kDyn, T::TypeOf(T::Dyn()));
   return lib;
 }
 
