@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cel/cel.h"
+#include "cel/lib/ext/ext.h"
 #include "cel/lib/std/std_lib.h"
 #include "cel/parser/parser.h"
 #include "json/json.h"
@@ -18,19 +19,6 @@ namespace celgate::cel {
 namespace {
 
 // ---- Helpers -------------------------------------------------------------------------------
-
-// Declarations of cel-go's optional functions, for checking only (no implementations): the
-// optional library lives elsewhere and may not be linked into this test.
-Library OptionalDeclsForTest() {
-  Library lib("test.optional.decls");
-  const Type A = Type::Param("A");
-  lib.Function("optional.of").Raw("optional_of", {A}, Type::Optional(A), nullptr);
-  lib.Function("optional.none").Raw("optional_none", {}, Type::Optional(A), nullptr);
-  lib.Member("value").Raw("optional_value", {Type::Optional(A)}, A, nullptr);
-  lib.Member("hasValue").Raw("optional_hasValue", {Type::Optional(A)}, Type::Bool(), nullptr);
-  lib.Member("orValue").Raw("optional_orValue_value", {Type::Optional(A), A}, A, nullptr);
-  return lib;
-}
 
 struct Var {
   std::string name;
@@ -452,11 +440,18 @@ bool DecodeType(json::Value t, Type* out) {
   return true;
 }
 
-// Builds the declarations of one conformance test: std lib, the optional declarations, and the
+// Builds the declarations of one conformance test: std lib, the extension libraries, and the
 // test's typeEnv (functions become declaration-only overloads). False when unsupported.
 bool BuildDecls(json::Value test, DeclSet* decls) {
   decls->AddLibrary(StandardLibrary());
-  decls->AddLibrary(OptionalDeclsForTest());
+  // Every library the suite exercises except cel.block (not offered by this engine).
+  decls->AddLibrary(OptionalLibrary());
+  decls->AddLibrary(StringsLibrary(1000));
+  decls->AddLibrary(SetsLibrary());
+  decls->AddLibrary(TwoVarComprehensionsLibrary());
+  decls->AddLibrary(ListsLibrary(1000));
+  decls->AddLibrary(MathLibrary(1000));
+  decls->AddLibrary(EncodersLibrary());
   decls->set_container(std::string(test.Find("container").as_string()));
   json::Value env = test.Find("typeEnv");
   Library fns("test.typeEnv");
