@@ -1,18 +1,21 @@
 // cli/environment.cc: see environment.h.
 #include "cli/environment.h"
 
-#include "cel/lib/std/std_lib.h"
+#include "k8s/cellib/environment.h"
 
 namespace celgate::cli {
 
 StatusOr<std::shared_ptr<const cel::Env>> BuildEvalEnvironment(
     const std::string& kubernetes_version,
     const std::vector<std::pair<std::string, json::Value>>& bindings) {
+  k8s::cellib::Version version = k8s::cellib::kNewestVersion;
   if (!kubernetes_version.empty()) {
-    return UnimplementedError("--kubernetes-version is not supported yet");
+    StatusOr<k8s::cellib::Version> v = k8s::cellib::ParseVersion(kubernetes_version);
+    if (!v.ok()) return v.status();
+    version = *v;
   }
   cel::EnvBuilder b;
-  b.AddLibrary(cel::StandardLibrary());
+  for (const cel::Library& lib : k8s::cellib::Libraries(version)) b.AddLibrary(lib);
   for (const auto& [name, value] : bindings) b.AddVariable(name, cel::Type::Dyn());
   return b.Build();
 }
