@@ -7,6 +7,7 @@
 // The other two-variable macros (all, exists, existsOne, transformList) need only the standard
 // library.
 #include <string>
+#include <vector>
 
 #include "cel/lib/ext/ext.h"
 

@@ -260,6 +260,7 @@ TEST_F(ExtTest, StringsFormatVersion2) {
       {"'%.f'.format([1.5])",
        "error: could not parse formatting clause: error while parsing precision: error while "
        "converting precision to integer: strconv.Atoi: parsing \"\": invalid syntax"},
+      {"'%.00003f'.format([1.5])", "\"1.500\""},
       {"'%.99999f'.format([1.5])",
        "error: could not parse formatting clause: precision exceeds 1000"},
   };

@@ -841,11 +841,15 @@ Value FormatImpl(CallContext& c, const Value* a, bool v2) {
             "could not parse formatting clause: error while parsing precision: error while "
             "converting precision to integer: strconv.Atoi: parsing \"\": invalid syntax");
       }
-      if (digits.size() > 4 || std::stoi(std::string(digits)) > kMaxPrecision) {
-        return c.Error("could not parse formatting clause: precision exceeds " +
-                       std::to_string(kMaxPrecision));
+      int64_t value = 0;
+      for (char d : digits) {
+        value = value * 10 + (d - '0');
+        if (value > kMaxPrecision) {
+          return c.Error("could not parse formatting clause: precision exceeds " +
+                         std::to_string(kMaxPrecision));
+        }
       }
-      precision = std::stoi(std::string(digits));
+      precision = static_cast<int>(value);
     }
     size_t clause_start = p;
     char32_t r;
