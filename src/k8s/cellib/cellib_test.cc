@@ -95,6 +95,14 @@ TEST_F(CellibTest, QuantityComparesAndComputesExactly) {
   });
 }
 
+TEST_F(CellibTest, QuantityCosts) {
+  EXPECT_EQ(Eval("quantity('1Gi').isGreaterThan(quantity('500Mi'))"), "true");
+  // quantity('1Gi') ceil(0.3) = 1, quantity('500Mi') ceil(0.5) = 1, isGreaterThan 1.
+  EXPECT_EQ(stats_.cost, 3u);
+  EXPECT_EQ(Eval("isQuantity('123456789012345')"), "true");  // ceil(1.5) = 2
+  EXPECT_EQ(stats_.cost, 2u);
+}
+
 TEST_F(CellibTest, ListsFunctionsAndErrors) {
   Check({
       {"[1, 2, 2, 3].isSorted()", "true"},
@@ -138,7 +146,9 @@ TEST_F(CellibTest, RegexFindsLikeGo) {
       {"'a1b'.findAll('[0-9]*')", "[\"\", \"1\", \"\"]"},
       {"'héllo'.findAll('')", "[\"\", \"\", \"\", \"\", \"\", \"\"]"},
       {"'x'.find('(')", "compile: Illegal regex"},
-      {"'x'.find(dyn('('))", "error: Illegal regex: error parsing regexp: missing ): ("},
+      {"'x'.find(dyn('('))", "error: Illegal regex: error parsing regexp: missing closing ): `(`"},
+      {"'x'.findAll(dyn('a**'))",
+       "error: Illegal regex: error parsing regexp: invalid nested repetition operator: `**`"},
   });
 }
 
@@ -418,6 +428,27 @@ TEST_F(CellibTest, LibrariesAreGatedByVersion) {
       EXPECT_EQ(compiled, minor >= g.first_minor) << g.expr << " at 1." << minor << ": " << got;
     }
   }
+  // cel-go extensions: strings v0 always, v2 (format) from 1.29, sets 1.29, optional 1.28.
+  const Gate ext_gates[] = {
+      {"'abc'.charAt(1) == 'b'", 23},
+      {"'%d'.format([1]) == '1'", 29},
+      {"sets.contains([1], [1])", 29},
+      {"optional.of(1).hasValue()", 28},
+      // Two-variable macros are expanded by the parser whatever the version
+      // (ParserOptions::enable_extension_macros also covers cel.bind and optMap), so only
+      // their runtime helper is gated here.
+      {"{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}", 32},
+  };
+  for (const Gate& g : ext_gates) {
+    for (int minor = 25; minor <= 34; ++minor) {
+      std::string got = Eval(g.expr, Version{1, minor});
+      bool compiled = got.substr(0, 8) != "compile:";
+      EXPECT_EQ(compiled, minor >= g.first_minor) << g.expr << " at 1." << minor << ": " << got;
+    }
+  }
+  // Not Kubernetes: only in extended mode.
+  EXPECT_EQ(Eval("base64.encode(b'hi')").substr(0, 8), "compile:");
+  EXPECT_EQ(Eval("base64.encode(b'hi')", kNewestVersion, true), "\"aGk=\"");
   // Always present.
   EXPECT_EQ(Eval("[1].sum()", Version{1, 25}), "1");
   EXPECT_EQ(Eval("'a1'.find('[0-9]')", Version{1, 25}), "\"1\"");

@@ -19,13 +19,38 @@ using cel::CallContext;
 using cel::Type;
 using cel::Value;
 
+// Go's regexp/syntax text for an RE2 error code (Go: "error parsing regexp: <code>: `<arg>`").
+std::string_view GoErrorCode(RE2::ErrorCode code) {
+  switch (code) {
+    case RE2::ErrorBadEscape: return "invalid escape sequence";
+    case RE2::ErrorBadCharClass: return "invalid character class";
+    case RE2::ErrorBadCharRange: return "invalid character class range";
+    case RE2::ErrorMissingBracket: return "missing closing ]";
+    case RE2::ErrorMissingParen: return "missing closing )";
+    case RE2::ErrorTrailingBackslash: return "trailing backslash at end of expression";
+    case RE2::ErrorRepeatArgument: return "missing argument to repetition operator";
+    case RE2::ErrorRepeatSize: return "invalid repeat count";
+    case RE2::ErrorRepeatOp: return "invalid nested repetition operator";
+    case RE2::ErrorBadPerlOp: return "invalid or unsupported Perl syntax";
+    case RE2::ErrorBadUTF8: return "invalid UTF-8";
+    case RE2::ErrorBadNamedCapture: return "invalid named capture";
+    default: return "";
+  }
+}
+
 const RE2* Compile(std::string_view pattern, std::string* error) {
   RE2::Options opts;
   opts.set_log_errors(false);
   opts.set_max_mem(8 << 20);
   auto* re = new RE2(re2::StringPiece(pattern.data(), pattern.size()), opts);
   if (!re->ok()) {
-    *error = "Illegal regex: error parsing regexp: " + re->error();
+    std::string_view code = GoErrorCode(re->error_code());
+    if (code.empty()) {
+      *error = "Illegal regex: error parsing regexp: " + re->error();
+    } else {
+      *error = "Illegal regex: error parsing regexp: " + std::string(code) + ": `" +
+               re->error_arg() + "`";
+    }
     delete re;
     return nullptr;
   }
