@@ -213,8 +213,15 @@ struct ResultTraits<DurationArg> {
 template <auto F>
 struct Adapter;
 
+template <typename... Args>
+inline constexpr bool kStartsWithContext = false;
+template <typename First, typename... Rest>
+inline constexpr bool kStartsWithContext<First, Rest...> =
+    std::is_same_v<std::remove_cvref_t<First>, CallContext>;
+
 // Without a context parameter.
 template <typename R, typename... Args, R (*F)(Args...)>
+  requires(!kStartsWithContext<Args...>)
 struct Adapter<F> {
   static std::vector<Type> Params() { return {ArgTraits<Args>::StaticType()...}; }
   static Type Result() { return ResultTraits<R>::StaticType(); }

@@ -996,7 +996,7 @@ class Planner {
       Error(e, "function '" + fn + "' has no implementation");
       return Placeholder(e);
     }
-    return std::make_unique<CallStep>(e.id, Intern(fn), std::move(args), std::move(cands));
+    return std::make_unique<CallStep>(e.id, Intern(name), std::move(args), std::move(cands));
   }
 
   static const Expr* ArgExpr(const Expr& call, int i) {
