@@ -16,5 +16,9 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
 void RegisterEval(CLI::App& app, int* exit_code);
+// review_cmd.cc, test_cmd.cc, lint_cmd.cc: the admission policy commands (docs/policies.md).
+void RegisterReview(CLI::App& app, int* exit_code);
+void RegisterTest(CLI::App& app, int* exit_code);
+void RegisterLint(CLI::App& app, int* exit_code);
 
 }  // namespace celgate::cli

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "celgate 0.1.0");
   int exit_code = celgate::cli::kExitOk;
   celgate::cli::RegisterEval(app, &exit_code);
+  celgate::cli::RegisterReview(app, &exit_code);
+  celgate::cli::RegisterTest(app, &exit_code);
+  celgate::cli::RegisterLint(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,58 @@
+// admission/handler.cc: the Handler implementation: decode -> policy::Evaluate -> encode.
+#include "admission/handler.h"
+
+#include "admission/review.h"
+#include "policy/evaluator.h"
+#include "policy/policy.h"
+
+namespace celgate::admission {
+namespace {
+
+class PolicyHandler final : public Handler {
+ public:
+  PolicyHandler(PolicySetSource policies, std::shared_ptr<const k8s::ObjectSource> objects,
+                HandlerOptions options)
+      : policies_(std::move(policies)), objects_(std::move(objects)), options_(options) {}
+
+  StatusOr<std::string> Review(std::string_view body, Deadline deadline) const override {
+    return ReviewWithDecision(body, deadline, false, nullptr);
+  }
+
+  StatusOr<std::string> ReviewWithDecision(std::string_view body, Deadline deadline,
+                                           bool explain,
+                                           policy::Decision* out) const override {
+    CG_ASSIGN_OR_RETURN(std::unique_ptr<DecodedReview> review, DecodeReview(body));
+    std::shared_ptr<const policy::PolicySet> set = policies_();
+    policy::EvaluateOptions eo;
+    eo.deadline = deadline;
+    eo.explain = explain;
+    policy::Decision empty;
+    StatusOr<policy::Decision> d =
+        set ? policy::Evaluate(*set, *objects_, review->request, eo) : StatusOr<policy::Decision>(empty);
+    if (!d.ok()) {
+      int code = d.status().code() == StatusCode::kNotFound ? 404 : 500;
+      std::string reason = code == 404 ? "NotFound" : "InternalError";
+      return EncodeError(*review, code, reason, d.status().message());
+    }
+    EncodeOptions enc;
+    enc.in_process_status = options_.in_process_status;
+    std::string response = EncodeResponse(*review, *d, enc);
+    if (out) *out = std::move(*d);
+    return response;
+  }
+
+ private:
+  PolicySetSource policies_;
+  std::shared_ptr<const k8s::ObjectSource> objects_;
+  HandlerOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Handler> NewHandler(PolicySetSource policies,
+                                    std::shared_ptr<const k8s::ObjectSource> objects,
+                                    HandlerOptions options) {
+  return std::make_unique<PolicyHandler>(std::move(policies), std::move(objects), options);
+}
+
+}  // namespace celgate::admission

@@ -1,0 +1,55 @@
+// admission/handler.h: THE engine entry point. The server, `celgate review`, `celgate test`
+// and the tests all answer AdmissionReviews through Handler::Review, so offline answers are
+// online answers (STYLE.md section 2).
+//
+// A Handler reads the current PolicySet from a snapshot source on every call (so a server can
+// swap policies atomically) and cluster state through a k8s::ObjectSource.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/deadline.h"
+#include "base/status.h"
+#include "k8s/object_source.h"
+
+namespace celgate::policy {
+class PolicySet;
+struct Decision;
+}  // namespace celgate::policy
+
+namespace celgate::admission {
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Answers one AdmissionReview (JSON body). Never throws. Returns a well-formed review
+  // response for every parseable review. Returns kInvalidArgument only when `body` is not an
+  // AdmissionReview at all. Thread-safe: called concurrently from every server thread.
+  virtual StatusOr<std::string> Review(std::string_view body, Deadline deadline) const = 0;
+
+  // As Review, also returning the decision (explanations included when `explain`), for
+  // `celgate review --explain` and tests.
+  virtual StatusOr<std::string> ReviewWithDecision(std::string_view body, Deadline deadline,
+                                                   bool explain,
+                                                   policy::Decision* decision) const = 0;
+};
+
+// Returns the current snapshot; called once per request. Must be thread-safe and cheap
+// (e.g. an atomic load of a shared_ptr).
+using PolicySetSource = std::function<std::shared_ptr<const policy::PolicySet>()>;
+
+struct HandlerOptions {
+  // Write status.message as kube-apiserver's in-process plugin does
+  // (`<resource> "<name>" is forbidden: <cause>`) instead of the webhook form (`<cause>`).
+  bool in_process_status = false;
+};
+
+// `objects` must outlive the handler.
+std::unique_ptr<Handler> NewHandler(PolicySetSource policies,
+                                    std::shared_ptr<const k8s::ObjectSource> objects,
+                                    HandlerOptions options = {});
+
+}  // namespace celgate::admission

@@ -1,0 +1,82 @@
+// policy/evaluator.h: evaluates every matching (policy, binding, param) of a PolicySet for
+// one admission request and composes the decision as kube-apiserver's ValidatingAdmissionPolicy
+// plugin does (admission-policies.md sections 3-7).
+//
+// Entry point: Evaluate(). Callers normally go through admission/handler.h, which decodes the
+// AdmissionReview into RequestAttributes and encodes the Decision. Thread-safe: the PolicySet
+// and ObjectSource are only read; all per-request state (arena, activations) is local.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/deadline.h"
+#include "base/status.h"
+#include "k8s/object_source.h"
+#include "policy/match.h"
+#include "policy/policy.h"
+
+namespace celgate::policy {
+
+// Per-expression runtime cost limit and per-evaluation budget (section 10).
+inline constexpr uint64_t kPerExpressionCostLimit = 1'000'000;
+inline constexpr uint64_t kPerEvaluationCostBudget = 10'000'000;
+
+struct EvaluateOptions {
+  // Wall-time limit for the whole request; evaluation past it fails like a runtime error.
+  Deadline deadline = Deadline::Infinite();
+  // Record, for each binding that denied or warned because a validation returned false, the
+  // values of the sub-expressions of that validation (REQUIRES policies loaded with
+  // LoadOptions::enable_tracing for values; otherwise only the expression is reported).
+  bool explain = false;
+};
+
+// The first denial, which the response reports.
+struct Denial {
+  std::string policy;
+  std::string binding;  // empty for a policy-level configuration error
+  std::string message;  // the decision message (without the "ValidatingAdmissionPolicy" prefix)
+  std::string reason;   // Unauthorized | Forbidden | Invalid | RequestEntityTooLarge
+  // "ValidatingAdmissionPolicy '<p>' with binding '<b>' denied request: <message>".
+  std::string Cause() const;
+};
+
+// A sub-expression value for --explain.
+struct TracedValue {
+  int64_t expr_id;
+  std::string value;  // CEL literal rendering
+};
+
+struct Explanation {
+  std::string policy, binding, field_path, expression, message;
+  std::vector<TracedValue> values;
+};
+
+struct Decision {
+  bool allowed = true;
+  std::optional<Denial> denial;
+  std::vector<std::string> warnings;
+  // Policy audit annotations: (policy name, key, value), one per key per policy.
+  struct Annotation {
+    std::string policy, key, value;
+  };
+  std::vector<Annotation> audit_annotations;
+  // validation.policy.admission.k8s.io/validation_failure value (JSON array), when a binding
+  // with Audit recorded a failure.
+  std::optional<std::string> validation_failure;
+  std::vector<Explanation> explanations;
+  // How many (policy, binding) pairs were evaluated (matched); for tests and benchmarks.
+  int evaluated = 0;
+};
+
+// Reason -> HTTP code: Forbidden 403, Unauthorized 401, RequestEntityTooLarge 413, else 422.
+int ReasonToCode(std::string_view reason);
+
+// Evaluates the request. Returns a Status only when the request must fail regardless of
+// failurePolicy (the Namespace of a namespaced request cannot be read for namespaceObject).
+StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objects,
+                            const RequestAttributes& request, const EvaluateOptions& options);
+
+}  // namespace celgate::policy
