@@ -13,7 +13,7 @@ endif
 comma := ,
 
 # Debian 12 packages the build, the tests and the demo use.
-APT_PACKAGES := g++ cmake ninja-build make pkg-config git ca-certificates curl nodejs npm \
+APT_PACKAGES := g++ cmake ninja-build make pkg-config git ca-certificates curl \
   libre2-dev libsimdjson-dev rapidjson-dev libyaml-cpp-dev libboost1.81-dev libnghttp2-dev \
   libssl-dev openssl libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev \
   libutfcpp-dev libgtest-dev libgmock-dev libbenchmark-dev tzdata clang-14 libclang-rt-14-dev \
@@ -35,6 +35,13 @@ apt-deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all Debian packages present"; fi
+	@# Node.js and npm may come from outside Debian (e.g. NodeSource); only install Debian's
+	@# when the commands are missing, so the two never conflict.
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm; \
+	fi
 
 # The cel-spec conformance suite comes from npm (@bufbuild/cel-spec, pinned in the lock file).
 npm-deps: test/conformance/node_modules/.package-lock.json
