@@ -1,0 +1,314 @@
+// admission/handler_test.cc: end-to-end rules of admission-policies.md 3-7 and 12-13 through
+// Handler::Review (manifests in, AdmissionReview response out).
+#include "admission/handler.h"
+
+#include <gtest/gtest.h>
+
+#include "json/json.h"
+#include "policy/loader.h"
+#include "policy/object_store.h"
+
+namespace celgate::admission {
+namespace {
+
+struct Req {
+  std::string api_version = "admission.k8s.io/v1";
+  std::string operation = "CREATE";
+  std::string group = "apps", version = "v1", kind = "Deployment", resource = "deployments";
+  std::string ns = "default", name = "web";
+  std::string object = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default","labels":{"app":"web"}},"spec":{"replicas":10}})";
+  std::string old_object = "null";
+};
+
+std::string Body(const Req& r) {
+  std::string s = R"({"apiVersion":")" + r.api_version + R"(","kind":"AdmissionReview","request":{"uid":"u-1",)";
+  s += R"("kind":{"group":")" + r.group + R"(","version":")" + r.version + R"(","kind":")" + r.kind + R"("},)";
+  s += R"("resource":{"group":")" + r.group + R"(","version":")" + r.version + R"(","resource":")" + r.resource + R"("},)";
+  if (!r.name.empty()) s += R"("name":")" + r.name + R"(",)";
+  if (!r.ns.empty()) s += R"("namespace":")" + r.ns + R"(",)";
+  s += R"("operation":")" + r.operation + R"(","userInfo":{"username":"alice"},)";
+  s += R"("object":)" + r.object + R"(,"oldObject":)" + r.old_object + "}}";
+  return s;
+}
+
+class Result {
+ public:
+  explicit Result(const std::string& text) : text_(text) {
+    auto d = json::Parse(text);
+    EXPECT_TRUE(d.ok()) << text;
+    if (d.ok()) doc_ = std::move(*d);
+  }
+  json::Value response() const { return doc_.root().Find("response"); }
+  bool allowed() const { return response().Find("allowed").as_bool(); }
+  std::string message() const {
+    return std::string(response().Find("status").Find("message").as_string());
+  }
+  int64_t code() const { return response().Find("status").Find("code").as_int(); }
+  std::string reason() const {
+    return std::string(response().Find("status").Find("reason").as_string());
+  }
+  std::string warning(size_t i) const {
+    return std::string(response().Find("warnings").at(i).as_string());
+  }
+  size_t warnings() const { return response().Find("warnings").size(); }
+  std::string annotation(std::string_view k) const {
+    return std::string(response().Find("auditAnnotations").Find(k).as_string());
+  }
+  const std::string& text() const { return text_; }
+  json::Value root() const { return doc_.root(); }
+
+ private:
+  std::string text_;
+  json::Document doc_;
+};
+
+Result Run(const std::string& manifests, const Req& req = Req()) {
+  policy::Manifests m;
+  policy::LoadText(manifests, "test.yaml", {}, &m);
+  for (const auto& i : m.issues) ADD_FAILURE() << i.ToString();
+  auto set = policy::BuildPolicySet(m);
+  auto store = std::make_shared<policy::ObjectStore>(m.objects);
+  auto h = NewHandler([set] { return set; }, store);
+  StatusOr<std::string> out = h->Review(Body(req), Deadline::Infinite());
+  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  return Result(out.ok() ? *out : "{}");
+}
+
+std::string Policy(const std::string& spec_extra, const std::string& validations,
+                   const std::string& name = "p") {
+  return "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n"
+         "metadata:\n  name: " + name + "\nspec:\n" + spec_extra +
+         "  matchConstraints:\n    resourceRules:\n    - apiGroups: [apps]\n"
+         "      apiVersions: [v1]\n      operations: [CREATE, UPDATE]\n"
+         "      resources: [deployments]\n" + validations;
+}
+
+std::string Binding(const std::string& actions = "[Deny]", const std::string& extra = "",
+                    const std::string& name = "b", const std::string& policy = "p") {
+  return "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\n"
+         "metadata:\n  name: " + name + "\nspec:\n  policyName: " + policy +
+         "\n  validationActions: " + actions + "\n" + extra;
+}
+
+const char* kReplicas = "  validations:\n  - expression: object.spec.replicas <= 5\n";
+
+TEST(MessageSelection, DefaultIsFailedExpression) {
+  Result r = Run(Policy("", kReplicas) + Binding());
+  EXPECT_FALSE(r.allowed());
+  EXPECT_EQ(r.message(),
+            "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: failed expression: "
+            "object.spec.replicas <= 5");
+  EXPECT_EQ(r.code(), 422);
+  EXPECT_EQ(r.reason(), "Invalid");
+}
+
+TEST(MessageSelection, StaticMessageIsTrimmed) {
+  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+                            "    message: '  too many  '\n") + Binding());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: too many");
+}
+
+TEST(MessageSelection, MessageExpressionWinsOverMessage) {
+  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+                            "    message: static\n"
+                            "    messageExpression: \"'got ' + string(object.spec.replicas)\"\n") +
+                 Binding());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: got 10");
+}
+
+TEST(MessageSelection, FailingOrEmptyMessageExpressionFallsBack) {
+  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+                            "    message: static\n"
+                            "    messageExpression: \"object.nope + 'x'\"\n") + Binding());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: static");
+  Result r2 = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+                             "    messageExpression: \"'   '\"\n") + Binding());
+  EXPECT_NE(r2.message().find("failed expression: object.spec.replicas <= 5"), std::string::npos);
+}
+
+TEST(Reason, SelectsStatusCode) {
+  Result r = Run(Policy("", "  validations:\n  - expression: 'false'\n    reason: Forbidden\n") +
+                 Binding());
+  EXPECT_EQ(r.code(), 403);
+  EXPECT_EQ(r.reason(), "Forbidden");
+  Result r2 = Run(Policy("", "  validations:\n  - expression: 'false'\n    reason: Unauthorized\n") +
+                  Binding());
+  EXPECT_EQ(r2.code(), 401);
+}
+
+TEST(FailurePolicy, RuntimeErrorDeniesWhenFail) {
+  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.nope == 1\n") + Binding());
+  EXPECT_FALSE(r.allowed());
+  EXPECT_NE(r.message().find("expression 'object.spec.nope == 1' resulted in error: "),
+            std::string::npos)
+      << r.message();
+}
+
+TEST(FailurePolicy, RuntimeErrorIgnoredWhenIgnore) {
+  Result r = Run(Policy("  failurePolicy: Ignore\n",
+                        "  validations:\n  - expression: object.spec.nope == 1\n") + Binding());
+  EXPECT_TRUE(r.allowed()) << r.text();
+}
+
+TEST(FailurePolicy, FalseDeniesEvenWhenIgnore) {
+  Result r = Run(Policy("  failurePolicy: Ignore\n", kReplicas) + Binding());
+  EXPECT_FALSE(r.allowed());
+}
+
+TEST(FailurePolicy, PerExpressionCostLimitIsAnError) {
+  Result r = Run(Policy("", "  validations:\n  - expression: "
+                            "\"[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, "
+                            "[1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
+                            "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, "
+                            "a+b+c+d+e+f > 0))))))\"\n") + Binding());
+  EXPECT_FALSE(r.allowed());
+  EXPECT_NE(r.message().find("cost"), std::string::npos) << r.message();
+}
+
+TEST(ValidationActions, WarnAdmitsWithWarning) {
+  Result r = Run(Policy("", kReplicas) + Binding("[Warn]"));
+  EXPECT_TRUE(r.allowed());
+  ASSERT_EQ(r.warnings(), 1u);
+  EXPECT_EQ(r.warning(0),
+            "Validation failed for ValidatingAdmissionPolicy 'p' with binding 'b': failed "
+            "expression: object.spec.replicas <= 5");
+}
+
+TEST(ValidationActions, AuditWritesValidationFailure) {
+  Result r = Run(Policy("", "  validations:\n  - expression: 'true'\n  - expression: '1 > 2'\n"
+                            "    message: a<b\n") + Binding("[Audit]"));
+  EXPECT_TRUE(r.allowed());
+  EXPECT_EQ(r.annotation("validation_failure"),
+            "[{\"message\":\"a\\u003cb\",\"policy\":\"p\",\"binding\":\"b\",\"expressionIndex\":1,"
+            "\"validationActions\":[\"Audit\"]}]");
+}
+
+TEST(MatchConditions, FalseSkipsPolicy) {
+  Result r = Run(Policy("  matchConditions:\n  - name: only-prod\n    expression: "
+                        "\"request.namespace == 'prod'\"\n", kReplicas) + Binding());
+  EXPECT_TRUE(r.allowed());
+}
+
+TEST(MatchConditions, ErrorFollowsFailurePolicy) {
+  std::string mc = "  matchConditions:\n  - name: broken\n    expression: object.nope == 1\n";
+  EXPECT_FALSE(Run(Policy(mc, kReplicas) + Binding()).allowed());
+  EXPECT_TRUE(Run(Policy("  failurePolicy: Ignore\n" + mc, kReplicas) + Binding()).allowed());
+}
+
+TEST(Variables, CompositionAndLaziness) {
+  Result r = Run(Policy("", "  variables:\n  - name: r\n    expression: object.spec.replicas\n"
+                            "  - name: twice\n    expression: variables.r * 2\n"
+                            "  - name: unused\n    expression: object.nope\n"
+                            "  validations:\n  - expression: variables.twice == 20\n") + Binding());
+  EXPECT_TRUE(r.allowed()) << r.text();
+  Result r2 = Run(Policy("", "  variables:\n  - name: bad\n    expression: object.nope\n"
+                             "  validations:\n  - expression: variables.bad == 1\n") + Binding());
+  EXPECT_NE(r2.message().find("composited variable \"bad\" fails to evaluate"), std::string::npos)
+      << r2.message();
+}
+
+const char* kParamKind = "  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n";
+const char* kParamCheck =
+    "  validations:\n  - expression: object.spec.replicas <= int(params.data.max)\n";
+std::string ConfigMap(const std::string& name, const std::string& ns, const std::string& max,
+                      const std::string& labels = "{}") {
+  return "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n  namespace: " +
+         ns + "\n  labels: " + labels + "\ndata:\n  max: \"" + max + "\"\n";
+}
+
+TEST(Params, NamedParamDefaultsToRequestNamespace) {
+  std::string b = Binding("[Deny]", "  paramRef:\n    name: limits\n    parameterNotFoundAction: Deny\n");
+  EXPECT_TRUE(Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "20")).allowed());
+  EXPECT_FALSE(Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "3")).allowed());
+  // The param in another namespace is not seen: not found -> Deny action.
+  Result r = Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "other", "20"));
+  EXPECT_FALSE(r.allowed());
+  EXPECT_EQ(r.message(),
+            "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: failed to configure "
+            "binding: no params found for policy binding with `Deny` parameterNotFoundAction");
+}
+
+TEST(Params, NotFoundAllowSkipsBinding) {
+  std::string b = Binding("[Deny]", "  paramRef:\n    name: limits\n    parameterNotFoundAction: Allow\n");
+  EXPECT_TRUE(Run(Policy(kParamKind, kParamCheck) + b).allowed());
+}
+
+TEST(Params, SelectorEvaluatesEachParam) {
+  std::string b = Binding("[Deny]",
+                          "  paramRef:\n    selector:\n      matchLabels:\n        team: a\n"
+                          "    parameterNotFoundAction: Deny\n");
+  std::string pol = Policy(kParamKind, kParamCheck);
+  EXPECT_TRUE(Run(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
+                  ConfigMap("two", "default", "30", "{team: a}") +
+                  ConfigMap("three", "default", "1", "{team: b}")).allowed());
+  EXPECT_FALSE(Run(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
+                   ConfigMap("two", "default", "3", "{team: a}")).allowed());
+}
+
+TEST(Params, NoParamRefMeansNullParams) {
+  Result r = Run(Policy(kParamKind, "  validations:\n  - expression: params == null\n") + Binding());
+  EXPECT_TRUE(r.allowed()) << r.text();
+}
+
+TEST(AuditAnnotations, PublishedPerPolicyAndErrorsDeny) {
+  Result r = Run(Policy("", "  validations:\n  - expression: 'true'\n  auditAnnotations:\n"
+                            "  - key: replicas\n    valueExpression: string(object.spec.replicas)\n"
+                            "  - key: empty\n    valueExpression: \"''\"\n") + Binding());
+  EXPECT_TRUE(r.allowed());
+  EXPECT_EQ(r.annotation("p_replicas"), "10");
+  EXPECT_FALSE(r.response().Find("auditAnnotations").Find("p_empty").valid());
+  Result r2 = Run(Policy("", "  auditAnnotations:\n  - key: bad\n    valueExpression: object.nope\n") +
+                  Binding());
+  EXPECT_FALSE(r2.allowed());
+}
+
+TEST(Response, EchoesUidAndApiVersion) {
+  Req req;
+  req.api_version = "admission.k8s.io/v1beta1";
+  Result r = Run(Policy("", kReplicas) + Binding(), req);
+  EXPECT_EQ(r.root().Find("apiVersion").as_string(), "admission.k8s.io/v1beta1");
+  EXPECT_EQ(r.root().Find("kind").as_string(), "AdmissionReview");
+  EXPECT_EQ(r.response().Find("uid").as_string(), "u-1");
+  json::Value details = r.response().Find("status").Find("details");
+  EXPECT_EQ(details.Find("name").as_string(), "web");
+  EXPECT_EQ(details.Find("group").as_string(), "apps");
+  EXPECT_EQ(details.Find("kind").as_string(), "deployments");
+}
+
+TEST(Response, FirstDenialByPolicyThenBindingName) {
+  std::string m = Policy("", "  validations:\n  - expression: 'false'\n    message: from-a\n", "a") +
+                  Binding("[Deny]", "", "ba", "a") +
+                  "---\n" + Policy("", "  validations:\n  - expression: 'false'\n    message: from-b\n", "b") +
+                  Binding("[Deny]", "", "bb", "b");
+  Result r = Run(m);
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'a' with binding 'ba' denied request: from-a");
+}
+
+TEST(Handler, RejectsNonReviews) {
+  auto set = std::make_shared<const policy::PolicySet>(
+      std::vector<std::shared_ptr<const policy::Policy>>{},
+      std::vector<std::shared_ptr<const policy::Binding>>{});
+  auto h = NewHandler([set] { return set; }, std::make_shared<policy::ObjectStore>(
+                                                 std::vector<policy::LoadedObject>{}));
+  EXPECT_EQ(h->Review("[]", Deadline::Infinite()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(h->Review("{\"kind\":\"Pod\"}", Deadline::Infinite()).status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST(Matching, ExemptKindsAreNeverEvaluated) {
+  std::string pol =
+      "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n"
+      "  name: p\nspec:\n  matchConstraints:\n    resourceRules:\n    - apiGroups: ['*']\n"
+      "      apiVersions: ['*']\n      operations: ['*']\n      resources: ['*']\n"
+      "  validations:\n  - expression: 'false'\n";
+  Req req;
+  req.group = "admissionregistration.k8s.io";
+  req.kind = "ValidatingAdmissionPolicy";
+  req.resource = "validatingadmissionpolicies";
+  req.ns = "";
+  EXPECT_TRUE(Run(pol + Binding(), req).allowed());
+  EXPECT_FALSE(Run(pol + Binding()).allowed());
+}
+
+}  // namespace
+}  // namespace celgate::admission
