@@ -62,7 +62,7 @@ class Result {
   json::Document doc_;
 };
 
-Result Run(const std::string& manifests, const Req& req = Req()) {
+Result ReviewWith(const std::string& manifests, const Req& req = Req()) {
   policy::Manifests m;
   policy::LoadText(manifests, "test.yaml", {}, &m);
   for (const auto& i : m.issues) ADD_FAILURE() << i.ToString();
@@ -93,7 +93,7 @@ std::string Binding(const std::string& actions = "[Deny]", const std::string& ex
 const char* kReplicas = "  validations:\n  - expression: object.spec.replicas <= 5\n";
 
 TEST(MessageSelection, DefaultIsFailedExpression) {
-  Result r = Run(Policy("", kReplicas) + Binding());
+  Result r = ReviewWith(Policy("", kReplicas) + Binding());
   EXPECT_FALSE(r.allowed());
   EXPECT_EQ(r.message(),
             "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: failed expression: "
@@ -103,13 +103,13 @@ TEST(MessageSelection, DefaultIsFailedExpression) {
 }
 
 TEST(MessageSelection, StaticMessageIsTrimmed) {
-  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
                             "    message: '  too many  '\n") + Binding());
   EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: too many");
 }
 
 TEST(MessageSelection, MessageExpressionWinsOverMessage) {
-  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
                             "    message: static\n"
                             "    messageExpression: \"'got ' + string(object.spec.replicas)\"\n") +
                  Binding());
@@ -117,27 +117,27 @@ TEST(MessageSelection, MessageExpressionWinsOverMessage) {
 }
 
 TEST(MessageSelection, FailingOrEmptyMessageExpressionFallsBack) {
-  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
                             "    message: static\n"
                             "    messageExpression: \"object.nope + 'x'\"\n") + Binding());
   EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: static");
-  Result r2 = Run(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
+  Result r2 = ReviewWith(Policy("", "  validations:\n  - expression: object.spec.replicas <= 5\n"
                              "    messageExpression: \"'   '\"\n") + Binding());
   EXPECT_NE(r2.message().find("failed expression: object.spec.replicas <= 5"), std::string::npos);
 }
 
 TEST(Reason, SelectsStatusCode) {
-  Result r = Run(Policy("", "  validations:\n  - expression: 'false'\n    reason: Forbidden\n") +
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: 'false'\n    reason: Forbidden\n") +
                  Binding());
   EXPECT_EQ(r.code(), 403);
   EXPECT_EQ(r.reason(), "Forbidden");
-  Result r2 = Run(Policy("", "  validations:\n  - expression: 'false'\n    reason: Unauthorized\n") +
+  Result r2 = ReviewWith(Policy("", "  validations:\n  - expression: 'false'\n    reason: Unauthorized\n") +
                   Binding());
   EXPECT_EQ(r2.code(), 401);
 }
 
 TEST(FailurePolicy, RuntimeErrorDeniesWhenFail) {
-  Result r = Run(Policy("", "  validations:\n  - expression: object.spec.nope == 1\n") + Binding());
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: object.spec.nope == 1\n") + Binding());
   EXPECT_FALSE(r.allowed());
   EXPECT_NE(r.message().find("expression 'object.spec.nope == 1' resulted in error: "),
             std::string::npos)
@@ -145,18 +145,18 @@ TEST(FailurePolicy, RuntimeErrorDeniesWhenFail) {
 }
 
 TEST(FailurePolicy, RuntimeErrorIgnoredWhenIgnore) {
-  Result r = Run(Policy("  failurePolicy: Ignore\n",
+  Result r = ReviewWith(Policy("  failurePolicy: Ignore\n",
                         "  validations:\n  - expression: object.spec.nope == 1\n") + Binding());
   EXPECT_TRUE(r.allowed()) << r.text();
 }
 
 TEST(FailurePolicy, FalseDeniesEvenWhenIgnore) {
-  Result r = Run(Policy("  failurePolicy: Ignore\n", kReplicas) + Binding());
+  Result r = ReviewWith(Policy("  failurePolicy: Ignore\n", kReplicas) + Binding());
   EXPECT_FALSE(r.allowed());
 }
 
 TEST(FailurePolicy, PerExpressionCostLimitIsAnError) {
-  Result r = Run(Policy("", "  validations:\n  - expression: "
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: "
                             "\"[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, "
                             "[1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
                             "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, "
@@ -166,7 +166,7 @@ TEST(FailurePolicy, PerExpressionCostLimitIsAnError) {
 }
 
 TEST(ValidationActions, WarnAdmitsWithWarning) {
-  Result r = Run(Policy("", kReplicas) + Binding("[Warn]"));
+  Result r = ReviewWith(Policy("", kReplicas) + Binding("[Warn]"));
   EXPECT_TRUE(r.allowed());
   ASSERT_EQ(r.warnings(), 1u);
   EXPECT_EQ(r.warning(0),
@@ -175,7 +175,7 @@ TEST(ValidationActions, WarnAdmitsWithWarning) {
 }
 
 TEST(ValidationActions, AuditWritesValidationFailure) {
-  Result r = Run(Policy("", "  validations:\n  - expression: 'true'\n  - expression: '1 > 2'\n"
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: 'true'\n  - expression: '1 > 2'\n"
                             "    message: a<b\n") + Binding("[Audit]"));
   EXPECT_TRUE(r.allowed());
   EXPECT_EQ(r.annotation("validation_failure"),
@@ -184,24 +184,24 @@ TEST(ValidationActions, AuditWritesValidationFailure) {
 }
 
 TEST(MatchConditions, FalseSkipsPolicy) {
-  Result r = Run(Policy("  matchConditions:\n  - name: only-prod\n    expression: "
+  Result r = ReviewWith(Policy("  matchConditions:\n  - name: only-prod\n    expression: "
                         "\"request.namespace == 'prod'\"\n", kReplicas) + Binding());
   EXPECT_TRUE(r.allowed());
 }
 
 TEST(MatchConditions, ErrorFollowsFailurePolicy) {
   std::string mc = "  matchConditions:\n  - name: broken\n    expression: object.nope == 1\n";
-  EXPECT_FALSE(Run(Policy(mc, kReplicas) + Binding()).allowed());
-  EXPECT_TRUE(Run(Policy("  failurePolicy: Ignore\n" + mc, kReplicas) + Binding()).allowed());
+  EXPECT_FALSE(ReviewWith(Policy(mc, kReplicas) + Binding()).allowed());
+  EXPECT_TRUE(ReviewWith(Policy("  failurePolicy: Ignore\n" + mc, kReplicas) + Binding()).allowed());
 }
 
 TEST(Variables, CompositionAndLaziness) {
-  Result r = Run(Policy("", "  variables:\n  - name: r\n    expression: object.spec.replicas\n"
+  Result r = ReviewWith(Policy("", "  variables:\n  - name: r\n    expression: object.spec.replicas\n"
                             "  - name: twice\n    expression: variables.r * 2\n"
                             "  - name: unused\n    expression: object.nope\n"
                             "  validations:\n  - expression: variables.twice == 20\n") + Binding());
   EXPECT_TRUE(r.allowed()) << r.text();
-  Result r2 = Run(Policy("", "  variables:\n  - name: bad\n    expression: object.nope\n"
+  Result r2 = ReviewWith(Policy("", "  variables:\n  - name: bad\n    expression: object.nope\n"
                              "  validations:\n  - expression: variables.bad == 1\n") + Binding());
   EXPECT_NE(r2.message().find("composited variable \"bad\" fails to evaluate"), std::string::npos)
       << r2.message();
@@ -218,10 +218,10 @@ std::string ConfigMap(const std::string& name, const std::string& ns, const std:
 
 TEST(Params, NamedParamDefaultsToRequestNamespace) {
   std::string b = Binding("[Deny]", "  paramRef:\n    name: limits\n    parameterNotFoundAction: Deny\n");
-  EXPECT_TRUE(Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "20")).allowed());
-  EXPECT_FALSE(Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "3")).allowed());
+  EXPECT_TRUE(ReviewWith(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "20")).allowed());
+  EXPECT_FALSE(ReviewWith(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "default", "3")).allowed());
   // The param in another namespace is not seen: not found -> Deny action.
-  Result r = Run(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "other", "20"));
+  Result r = ReviewWith(Policy(kParamKind, kParamCheck) + b + ConfigMap("limits", "other", "20"));
   EXPECT_FALSE(r.allowed());
   EXPECT_EQ(r.message(),
             "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: failed to configure "
@@ -230,7 +230,7 @@ TEST(Params, NamedParamDefaultsToRequestNamespace) {
 
 TEST(Params, NotFoundAllowSkipsBinding) {
   std::string b = Binding("[Deny]", "  paramRef:\n    name: limits\n    parameterNotFoundAction: Allow\n");
-  EXPECT_TRUE(Run(Policy(kParamKind, kParamCheck) + b).allowed());
+  EXPECT_TRUE(ReviewWith(Policy(kParamKind, kParamCheck) + b).allowed());
 }
 
 TEST(Params, SelectorEvaluatesEachParam) {
@@ -238,26 +238,26 @@ TEST(Params, SelectorEvaluatesEachParam) {
                           "  paramRef:\n    selector:\n      matchLabels:\n        team: a\n"
                           "    parameterNotFoundAction: Deny\n");
   std::string pol = Policy(kParamKind, kParamCheck);
-  EXPECT_TRUE(Run(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
+  EXPECT_TRUE(ReviewWith(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
                   ConfigMap("two", "default", "30", "{team: a}") +
                   ConfigMap("three", "default", "1", "{team: b}")).allowed());
-  EXPECT_FALSE(Run(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
+  EXPECT_FALSE(ReviewWith(pol + b + ConfigMap("one", "default", "20", "{team: a}") +
                    ConfigMap("two", "default", "3", "{team: a}")).allowed());
 }
 
 TEST(Params, NoParamRefMeansNullParams) {
-  Result r = Run(Policy(kParamKind, "  validations:\n  - expression: params == null\n") + Binding());
+  Result r = ReviewWith(Policy(kParamKind, "  validations:\n  - expression: params == null\n") + Binding());
   EXPECT_TRUE(r.allowed()) << r.text();
 }
 
 TEST(AuditAnnotations, PublishedPerPolicyAndErrorsDeny) {
-  Result r = Run(Policy("", "  validations:\n  - expression: 'true'\n  auditAnnotations:\n"
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: 'true'\n  auditAnnotations:\n"
                             "  - key: replicas\n    valueExpression: string(object.spec.replicas)\n"
                             "  - key: empty\n    valueExpression: \"''\"\n") + Binding());
   EXPECT_TRUE(r.allowed());
   EXPECT_EQ(r.annotation("p_replicas"), "10");
   EXPECT_FALSE(r.response().Find("auditAnnotations").Find("p_empty").valid());
-  Result r2 = Run(Policy("", "  auditAnnotations:\n  - key: bad\n    valueExpression: object.nope\n") +
+  Result r2 = ReviewWith(Policy("", "  auditAnnotations:\n  - key: bad\n    valueExpression: object.nope\n") +
                   Binding());
   EXPECT_FALSE(r2.allowed());
 }
@@ -265,7 +265,7 @@ TEST(AuditAnnotations, PublishedPerPolicyAndErrorsDeny) {
 TEST(Response, EchoesUidAndApiVersion) {
   Req req;
   req.api_version = "admission.k8s.io/v1beta1";
-  Result r = Run(Policy("", kReplicas) + Binding(), req);
+  Result r = ReviewWith(Policy("", kReplicas) + Binding(), req);
   EXPECT_EQ(r.root().Find("apiVersion").as_string(), "admission.k8s.io/v1beta1");
   EXPECT_EQ(r.root().Find("kind").as_string(), "AdmissionReview");
   EXPECT_EQ(r.response().Find("uid").as_string(), "u-1");
@@ -280,7 +280,7 @@ TEST(Response, FirstDenialByPolicyThenBindingName) {
                   Binding("[Deny]", "", "ba", "a") +
                   "---\n" + Policy("", "  validations:\n  - expression: 'false'\n    message: from-b\n", "b") +
                   Binding("[Deny]", "", "bb", "b");
-  Result r = Run(m);
+  Result r = ReviewWith(m);
   EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'a' with binding 'ba' denied request: from-a");
 }
 
@@ -306,8 +306,8 @@ TEST(Matching, ExemptKindsAreNeverEvaluated) {
   req.kind = "ValidatingAdmissionPolicy";
   req.resource = "validatingadmissionpolicies";
   req.ns = "";
-  EXPECT_TRUE(Run(pol + Binding(), req).allowed());
-  EXPECT_FALSE(Run(pol + Binding()).allowed());
+  EXPECT_TRUE(ReviewWith(pol + Binding(), req).allowed());
+  EXPECT_FALSE(ReviewWith(pol + Binding()).allowed());
 }
 
 }  // namespace
