@@ -33,6 +33,9 @@ CompileResult Env::Compile(std::string_view expression, std::string_view descrip
     for (Issue& i : checked.issues) out.issues.push_back(std::move(i));
     if (!checked.ok()) return out;
     info = &checked.info;
+    CostOptions cost_options;
+    cost_options.presence_test_cost = options_.plan.presence_test_cost;
+    out.cost_estimate = EstimateCost(parsed.expr, checked.info, decls_, cost_options);
   }
   std::vector<Issue> plan_issues;
   std::unique_ptr<Program> program = Plan(parsed.expr, info, decls_, options_.plan, &plan_issues);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cel/checker/checker.h"
+#include "cel/checker/cost.h"
 #include "cel/common/decl_set.h"
 #include "cel/common/function.h"
 #include "cel/common/source.h"
@@ -44,6 +45,9 @@ struct CompileResult {
   Type result_type;                         // dyn when unknown or unchecked
   std::vector<Issue> issues;
   std::shared_ptr<const Source> source;
+  // Static worst-case cost (cel/checker/cost.h); filled when the checker ran, otherwise
+  // [0, UINT64_MAX] (unknown).
+  CostEstimate cost_estimate;
   bool ok() const { return program != nullptr; }
   // cel-go style text: "ERROR: <input>:1:5: message\n | expr\n | ....^".
   std::string FormatIssues() const;

@@ -132,7 +132,15 @@ int Run(const EvalArgs& args) {
   }
   cel::EvalStats stats;
   StatusOr<cel::Value> result = compiled.program->Eval(act, arena, {}, &stats);
+  auto print_cost = [&] {
+    if (!args.cost) return;
+    std::fprintf(stderr, "cost: estimated [%llu, %llu], actual %llu\n",
+                 static_cast<unsigned long long>(compiled.cost_estimate.min),
+                 static_cast<unsigned long long>(compiled.cost_estimate.max),
+                 static_cast<unsigned long long>(stats.cost));
+  };
   if (!result.ok()) {
+    print_cost();
     std::fprintf(stderr, "celgate eval: %s\n", std::string(result.status().message()).c_str());
     return kExitFailure;
   }
@@ -151,9 +159,7 @@ int Run(const EvalArgs& args) {
     }
     std::printf("%s\n", text->c_str());
   }
-  if (args.cost) {
-    std::fprintf(stderr, "cost: actual %llu\n", static_cast<unsigned long long>(stats.cost));
-  }
+  print_cost();
   return kExitOk;
 }
 

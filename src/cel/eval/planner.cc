@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "cel/common/cost_constants.h"
 #include "cel/common/operators.h"
 #include "cel/eval/internal/steps.h"
 #include "cel/eval/program.h"
@@ -69,7 +70,7 @@ class GlobalStep final : public Step {
  public:
   GlobalStep(ExprId id, int slot, std::string_view name) : Step(id), slot_(slot), name_(name) {}
   Value Eval(Frame& f) const override {
-    if (!f.Charge(1)) return Value();
+    if (!f.Charge(cost::kIdent)) return Value();
     if (static_cast<size_t>(slot_) >= f.activation->size()) return Unbound(f);
     const Activation::Entry& e = f.activation->entry(slot_);
     if (!e.bound) return Unbound(f);
@@ -96,7 +97,7 @@ class LocalStep final : public Step {
  public:
   LocalStep(ExprId id, int slot) : Step(id), slot_(slot) {}
   Value Eval(Frame& f) const override {
-    if (!f.Charge(1)) return Value();
+    if (!f.Charge(cost::kIdent)) return Value();
     return f.locals[slot_];
   }
 
@@ -162,7 +163,7 @@ class SelectChainStep final : public Step {
   Value Eval(Frame& f) const override {
     Value v = operand_->Eval(f);
     if (f.aborted || v.is_error()) return v;
-    if (!f.Charge(fields_.size())) return Value();
+    if (!f.Charge(fields_.size() * cost::kSelect)) return Value();
     for (std::string_view field : fields_) {
       if (v.kind() == ValueKind::kMap) {
         Value out;
@@ -399,7 +400,8 @@ class EqStep final : public Step {
       case ValueKind::kBytes:
       case ValueKind::kList:
       case ValueKind::kMap:
-        cost = std::max<uint64_t>(1, CostOfSize(std::min(SizeForCost(a), SizeForCost(b)), 0.1));
+        cost = std::max<uint64_t>(1, CostOfSize(std::min(SizeForCost(a), SizeForCost(b)),
+                                                cost::kStringTraversalFactor));
         break;
       default: break;
     }
@@ -497,7 +499,7 @@ class ListStep final : public Step {
       }
       items[n++] = v;
     }
-    if (!f.Charge(10)) return Value();
+    if (!f.Charge(cost::kListCreate)) return Value();
     return Value::List(f.arena->New<ArrayList>(items, n));
   }
 
@@ -537,7 +539,7 @@ class MapStep final : public Step {
       vs[n] = v;
       ++n;
     }
-    if (!f.Charge(30)) return Value();
+    if (!f.Charge(cost::kMapCreate)) return Value();
     return Value::Map(f.arena->New<ArrayMap>(ks, vs, n));
   }
 
@@ -574,7 +576,7 @@ class NewGrowableListStep final : public Step {
  public:
   explicit NewGrowableListStep(ExprId id) : Step(id) {}
   Value Eval(Frame& f) const override {
-    if (!f.Charge(10)) return Value();
+    if (!f.Charge(cost::kListCreate)) return Value();
     return Value::List(f.arena->New<GrowableList>());
   }
 };
@@ -587,12 +589,13 @@ class AppendStep final : public Step {
   Value Eval(Frame& f) const override {
     Value accu = f.locals[accu_slot_];
     if (accu.is_error()) return accu;  // an earlier element failed: keep the first error
-    if (!f.Charge(1)) return Value();
+    if (!f.Charge(cost::kIdent)) return Value();
     Value e = elem_->Eval(f);
     if (f.aborted || e.is_error()) return e;
     // List literal creation (10) and the concatenation (cel-go list append cost).
     auto& list = const_cast<GrowableList&>(static_cast<const GrowableList&>(accu.list()));
-    if (!f.Charge(10 + CostOfSize(list.size() + 1, 0.1))) return Value();
+    if (!f.Charge(cost::kListCreate +
+                  CostOfSize(list.size() + 1, cost::kStringTraversalFactor))) return Value();
     list.Append(*f.arena, e);
     return accu;
   }
@@ -662,6 +665,44 @@ class ComprehensionStep final : public Step {
     return !f.aborted;
   }
   Parts p_;
+};
+
+// cel.@block([e0, e1, ...], r): each e_i is evaluated on first use of `@index<i>` (at most once
+// per evaluation of the block), in a local slot; a second slot records whether it is computed.
+class BlockStep final : public Step {
+ public:
+  BlockStep(ExprId id, std::vector<StepPtr> elems, std::vector<int> state_slots, StepPtr result)
+      : Step(id), elems_(std::move(elems)), state_slots_(std::move(state_slots)),
+        result_(std::move(result)) {}
+  Value Eval(Frame& f) const override {
+    for (int slot : state_slots_) f.locals[slot] = Value();  // not computed
+    return result_->Eval(f);
+  }
+
+ private:
+  std::vector<StepPtr> elems_;  // owned here, evaluated by BlockIndexStep
+  std::vector<int> state_slots_;
+  StepPtr result_;
+};
+
+class BlockIndexStep final : public Step {
+ public:
+  BlockIndexStep(ExprId id, int value_slot, int state_slot, const Step* elem)
+      : Step(id), value_slot_(value_slot), state_slot_(state_slot), elem_(elem) {}
+  Value Eval(Frame& f) const override {
+    if (!f.Charge(cost::kIdent)) return Value();
+    if (f.locals[state_slot_].kind() == ValueKind::kBool) return f.locals[value_slot_];
+    Value v = elem_->Eval(f);
+    if (f.aborted) return Value();
+    f.locals[value_slot_] = v;
+    f.locals[state_slot_] = Value::Bool(true);
+    return v;
+  }
+
+ private:
+  int value_slot_;
+  int state_slot_;
+  const Step* elem_;
 };
 
 // Records every sub-expression's value for explanations.
@@ -785,7 +826,14 @@ class Planner {
         return std::make_unique<ConstStep>(e.id, ConstantValue(e.constant));
       case ExprKind::kIdent: {
         int local = LookupLocal(e.name);
-        if (local >= 0) return std::make_unique<LocalStep>(e.id, local);
+        if (local >= 0) {
+          auto block = block_slots_.find(local);
+          if (block != block_slots_.end()) {
+            return std::make_unique<BlockIndexStep>(e.id, local, block->second.state_slot,
+                                                    block->second.elem);
+          }
+          return std::make_unique<LocalStep>(e.id, local);
+        }
         if (StepPtr s = ResolveName(e, e.name)) return s;
         if (checked_ == nullptr) {
           // Unchecked (dynamic) mode: as cel-go, an unknown name fails when evaluated, so
@@ -861,7 +909,7 @@ class Planner {
     }
     StepPtr operand = PlanExpr(*e.operand);
     return std::make_unique<SelectStep>(e.id, std::move(operand), Intern(e.name), e.test_only,
-                                        e.test_only ? options_.presence_test_cost : 1);
+                                        e.test_only ? options_.presence_test_cost : cost::kSelect);
   }
 
   bool ResolvesToGlobal(const std::string& name) const {
@@ -875,6 +923,9 @@ class Planner {
     const std::string& fn = e.name;
     auto plan_arg = [&](size_t i) { return PlanExpr(*e.args[i]); };
     if (!e.target) {
+      if (fn == op::kBlock && e.args.size() == 2 && e.args[0]->kind == ExprKind::kList) {
+        return PlanBlock(e);
+      }
       if (fn == op::kLogicalAnd && e.args.size() == 2) {
         return std::make_unique<AndStep>(e.id, plan_arg(0), plan_arg(1));
       }
@@ -1021,6 +1072,32 @@ class Planner {
     return slot;
   }
 
+  StepPtr PlanBlock(const Expr& e) {
+    const Expr& list = *e.args[0];
+    size_t saved_next = next_local_;
+    size_t saved_scopes = scopes_.size();
+    std::vector<StepPtr> elems;
+    std::vector<int> value_slots, state_slots;
+    for (size_t i = 0; i < list.args.size(); ++i) {
+      elems.push_back(PlanExpr(*list.args[i]));
+      // An element may first be evaluated from inside a later element or a comprehension of
+      // the result: keep the locals it uses apart from everything planned after it.
+      next_local_ = max_locals_;
+      int state = NewLocal("");
+      scopes_.pop_back();
+      int value = NewLocal(std::string(op::kBlockIndexPrefix) + std::to_string(i));
+      block_slots_[value] = BlockSlot{state, elems.back().get()};
+      value_slots.push_back(value);
+      state_slots.push_back(state);
+    }
+    StepPtr result = PlanExpr(*e.args[1]);
+    for (int slot : value_slots) block_slots_.erase(slot);
+    scopes_.resize(saved_scopes);
+    next_local_ = saved_next;
+    return std::make_unique<BlockStep>(e.id, std::move(elems), std::move(state_slots),
+                                       std::move(result));
+  }
+
   StepPtr PlanComprehension(const Expr& e) {
     const Comprehension& c = *e.comprehension;
     ComprehensionStep::Parts p;
@@ -1067,6 +1144,12 @@ class Planner {
   size_t next_local_ = 0;
   size_t max_locals_ = 0;
   int accu_append_slot_ = -1;
+  // Local slots holding cel.@block values: their "computed" slot and defining element.
+  struct BlockSlot {
+    int state_slot;
+    const Step* elem;
+  };
+  std::unordered_map<int, BlockSlot> block_slots_;
   std::unordered_map<std::string, std::string_view> interned_;
 };
 
