@@ -60,9 +60,6 @@ namespace {
 // Extension libraries live in src/cel/lib/ext (cel/lib/ext/ext.h, target cg_cel_ext). Each
 // entry names a factory; nullptr marks a library that does not exist yet, and every test of a
 // section that needs it fails with "extension library ... not implemented yet".
-// TODO (missing libraries):
-//   block     cel.@block / cel.index / cel.iterVar, cel-go's common-subexpression form
-//             (block_ext). Needs a parser macro for cel.block and planner slots for cel.index.
 // Libraries whose syntax is only a macro the parser expands (ParserOptions::
 // enable_extension_macros) are marked built-in: they need no cel::Library.
 
@@ -81,7 +78,9 @@ constexpr ExtensionLibrary kExtensionLibraries[] = {
     {"encoders", &cel::EncodersLibrary},
     {"optional", &cel::OptionalLibrary},
     {"two_var_comprehensions", &cel::TwoVarComprehensionsLibrary},  // cel.@mapInsert
-    {"block", nullptr},
+    // cel.block / cel.index / cel.iterVar / cel.accuVar: parser macros
+    // (ParserOptions::enable_block_macros) that the checker and planner understand.
+    {"block", nullptr, /*built_in=*/true},
     {"bind", nullptr, /*built_in=*/true},  // cel.bind(v, init, body) is a parser macro
 };
 
@@ -93,7 +92,7 @@ const std::map<std::string, std::vector<std::string_view>, std::less<>> kFileLib
     {"encoders_ext", {"encoders"}},
     {"optionals", {"optional"}},
     {"bindings_ext", {"bind"}},
-    {"block_ext", {"block"}},
+    {"block_ext", {"block", "optional"}},
     {"macros2", {"two_var_comprehensions"}},
 };
 
@@ -110,6 +109,7 @@ const std::set<std::string, std::less<>> kUnsupportedCapabilities = {
 struct SectionLibraries {
   std::vector<cel::Library> libraries;
   std::string missing;  // empty when everything is available
+  bool block_macros = false;  // the section uses cel.block (ParserOptions::enable_block_macros)
 };
 
 SectionLibraries LibrariesFor(std::string_view file, std::string_view section) {
@@ -138,6 +138,9 @@ SectionLibraries LibrariesFor(std::string_view file, std::string_view section) {
     }
     if (!found->built_in) {
       out.libraries.push_back(found->make());
+    }
+    if (name == "block") {
+      out.block_macros = true;
     }
   }
   return out;
@@ -507,6 +510,7 @@ TestResult RunTest(json::Value test, const SectionLibraries& libs) {
   cel::EnvOptions options;
   options.container = std::string(test.Find("container").as_string());
   options.parser.enable_macros = !test.Find("disableMacros").as_bool();
+  options.parser.enable_block_macros = libs.block_macros;
   options.enable_checker = !test.Find("disableCheck").as_bool();
   // cel-spec's checker accepts mixed literals ([1, 'a'] is list(dyn)); the homogeneous rule is
   // a Kubernetes restriction, not part of the language the suite tests.

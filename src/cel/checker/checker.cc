@@ -602,6 +602,11 @@ class Checker {
       VisitOptSelect(e);
       return;
     }
+    if (!e.target && e.name == op::kBlock && e.args.size() == 2 &&
+        e.args[0]->kind == ExprKind::kList) {
+      VisitBlock(e);
+      return;
+    }
     if (e.target) {
       std::string ns_name;
       if (const FunctionDecl* fn = NamespacedFunction(e, &ns_name)) {
@@ -789,6 +794,21 @@ class Checker {
     for (const Entry& en : e.entries) {
       if (en.value) Visit(*en.value);
     }
+  }
+
+  // cel.@block([e0, e1, ...], r): `@index<i>` has the type of e_i in later elements and in r.
+  void VisitBlock(const Expr& e) {
+    const Expr& list = *e.args[0];
+    size_t scope = locals_.size();
+    for (size_t i = 0; i < list.args.size(); ++i) {
+      Visit(*list.args[i]);
+      locals_.emplace_back(std::string(op::kBlockIndexPrefix) + std::to_string(i),
+                           GetType(*list.args[i]));
+    }
+    SetType(list, Type::List(Type::Dyn()));
+    Visit(*e.args[1]);
+    locals_.resize(scope);
+    SetType(e, Substitute(GetType(*e.args[1]), false));
   }
 
   void VisitComprehension(const Expr& e) {

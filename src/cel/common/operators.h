@@ -30,4 +30,10 @@ inline constexpr std::string_view kNotStrictlyFalse = "@not_strictly_false";
 // Name of the accumulator variable the macros introduce.
 inline constexpr std::string_view kAccumulatorName = "@result";
 
+// cel-go's block extension (ParserOptions::enable_block_macros): `cel.block([e0, ...], r)`
+// becomes the call kBlock(list, r), and `cel.index(i)` the identifier kBlockIndexPrefix + i,
+// which names the value of e_i inside later elements and r.
+inline constexpr std::string_view kBlock = "cel.@block";
+inline constexpr std::string_view kBlockIndexPrefix = "@index";
+
 }  // namespace celgate::cel::op

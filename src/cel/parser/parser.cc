@@ -1064,6 +1064,9 @@ class ParserImpl {
 
   [[gnu::noinline]] ExprPtr ReceiverCallOrMacro(ExprId id, std::string fn, ExprPtr target,
                                                 std::vector<ExprPtr> args, size_t start_token) {
+    if (IsBlockMacro(fn, args.size(), *target) && !HasErrorNode(target.get(), args)) {
+      return ExpandBlockMacro(MacroCall{id, PositionOf(id), start_token}, fn, std::move(args));
+    }
     bool is_has = false;
     const MacroKind kind = FindMacro(fn, args.size(), target.get(), &is_has);
     if (kind == MacroKind::kNone || HasErrorNode(target.get(), args)) {
@@ -1088,6 +1091,49 @@ class ParserImpl {
       default:
         return ExpandTwoVar(call, kind, std::move(target), std::move(args));
     }
+  }
+
+  // cel.block / cel.index / cel.iterVar / cel.accuVar (ParserOptions::enable_block_macros).
+  bool IsBlockMacro(std::string_view fn, size_t argc, const Expr& target) const {
+    if (!options_.enable_macros || !options_.enable_block_macros ||
+        target.kind != ExprKind::kIdent || target.name != "cel") {
+      return false;
+    }
+    return ((fn == "block" || fn == "iterVar" || fn == "accuVar") && argc == 2) ||
+           (fn == "index" && argc == 1);
+  }
+
+  static bool IsNonNegativeInt(const Expr& e) {
+    return e.kind == ExprKind::kConstant && e.constant.kind == ConstantKind::kInt &&
+           e.constant.int_value >= 0;
+  }
+
+  ExprPtr ExpandBlockMacro(const MacroCall& call, std::string_view fn, std::vector<ExprPtr> args) {
+    if (fn == "block") {
+      if (args[0]->kind != ExprKind::kList) {
+        return MacroError(call, *args[0], "cel.block requires the first arg to be a list literal");
+      }
+      return FinishMacro(call, MCall(call, op::kBlock, std::move(args)));
+    }
+    if (fn == "index") {
+      if (!IsNonNegativeInt(*args[0])) {
+        return MacroError(call, *args[0],
+                          "cel.index requires a single non-negative int constant arg");
+      }
+      return FinishMacro(call, MIdent(call, std::string(op::kBlockIndexPrefix) +
+                                                std::to_string(args[0]->constant.int_value)));
+    }
+    const bool iter = fn == "iterVar";
+    for (const ExprPtr& a : args) {
+      if (!IsNonNegativeInt(*a)) {
+        return MacroError(call, *a,
+                          std::string(iter ? "cel.iterVar" : "cel.accuVar") +
+                              " requires two non-negative int constant args");
+      }
+    }
+    return FinishMacro(call, MIdent(call, std::string(iter ? "@it:" : "@ac:") +
+                                              std::to_string(args[0]->constant.int_value) + ":" +
+                                              std::to_string(args[1]->constant.int_value)));
   }
 
   ExprPtr MacroError(const MacroCall& call, const Expr& culprit, std::string message) {

@@ -47,6 +47,12 @@ struct ParserOptions {
   // body); the two-variable all/exists/existsOne/exists_one, transformList, transformMap and
   // transformMapEntry; opt.optMap(v, e) and opt.optFlatMap(v, e).
   bool enable_extension_macros = true;
+  // With enable_macros, also expand cel-go's block macros (its common-subexpression form, not
+  // enabled by Kubernetes): cel.block([e0, e1, ...], r) becomes the call `cel.@block([...], r)`,
+  // cel.index(i) the identifier `@index<i>`, and cel.iterVar(i, j) / cel.accuVar(i, j) the
+  // identifiers `@it:<i>:<j>` / `@ac:<i>:<j>`. The block's list must be a list literal and the
+  // numbers non-negative int literals.
+  bool enable_block_macros = false;
 };
 
 struct ParseResult {
