@@ -16,11 +16,8 @@
 
 #include "cel/cel.h"
 #include "cel/json/json_value.h"
-#include "cel/lib/std/std_lib.h"
 #include "json/json.h"
-#ifdef CELGATE_HAVE_EXT
-#include "cel/lib/ext/ext.h"
-#endif
+#include "k8s/cellib/environment.h"
 
 namespace {
 
@@ -52,6 +49,11 @@ std::vector<Case> Cases() {
       {"pss-restricted", kC + ".all(c, has(c.securityContext) && c.securityContext.runAsNonRoot == true && c.securityContext.allowPrivilegeEscalation == false && 'ALL' in c.securityContext.capabilities.drop)", true, false},
       {"image-registry-50c", kC + ".all(c, c.image.startsWith('registry.example.com/'))", true, true},
       {"memory-limits-50c", kC + ".all(c, has(c.resources) && has(c.resources.limits) && 'memory' in c.resources.limits)", true, true},
+      // Kubernetes library calls (no JavaScript peer implements them).
+      {"lib-quantity", kC + ".all(c, !has(c.resources.limits.memory) || quantity(c.resources.limits.memory).isLessThan(quantity('1Gi')))", true, false},
+      {"lib-regex-find", "object.spec.template.spec.containers[0].image.find('[0-9]+[.][0-9]+') != ''", true, false},
+      {"lib-url", "url('https://registry.example.com:5000/team/app?tag=v1').getHostname() == 'registry.example.com'", true, false},
+      {"lib-ip-cidr", "cidr('10.0.0.0/8').containsIP(ip('10.1.2.3')) && !ip('10.1.2.3').isLoopback()", true, false},
   };
 }
 
@@ -126,11 +128,9 @@ int main(int argc, char** argv) {
                  data.c_str());
     return 2;
   }
+  // The environment kube-apiserver 1.34 gives admission policies (stored expressions).
   cel::EnvBuilder b;
-  b.AddLibrary(cel::StandardLibrary());
-#ifdef CELGATE_HAVE_EXT
-  b.AddLibrary(cel::StringsLibrary(2));
-#endif
+  for (const cel::Library& lib : k8s::cellib::Libraries()) b.AddLibrary(lib);
   b.AddVariable("object", cel::Type::Dyn()).AddVariable("request", cel::Type::Dyn());
   Fixture fx{std::move(*review), std::move(*review50), std::move(*request), b.Build()};
   g_fixture = &fx;

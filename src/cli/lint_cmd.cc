@@ -52,7 +52,10 @@ int Run(const LintArgs& args) {
 void RegisterLint(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<LintArgs>();
   CLI::App* cmd = app.add_subcommand("lint", "Validate and compile policies and bindings");
-  cmd->add_option("-f,--filename", args->files, "Manifests (files, directories, -)")->required();
+  cmd->add_option("-f,--filename", args->files, "Manifests (files, directories, -)")
+      ->required()
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 }
 

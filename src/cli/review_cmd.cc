@@ -140,7 +140,9 @@ void RegisterReview(CLI::App& app, int* exit_code) {
       "review", "Answer an AdmissionReview with the given policies, as the webhook would");
   cmd->add_option("-f,--filename", args->files,
                   "Policy, binding, param and Namespace manifests (files, directories, -)")
-      ->required();
+      ->required()
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("request", args->request, "AdmissionReview JSON file, or - for stdin")
       ->required();
   cmd->add_flag("--explain", args->explain,

@@ -506,13 +506,13 @@ void LoadObject(json::Value obj, const std::shared_ptr<const json::Document>& do
   Ctx c(out, file, index);
   c.fallback = obj;
   if (!obj.is_object()) {
-    c.Error(obj, "", "Invalid value: a manifest must be an object");
+    c.Warning(obj, "", "not a Kubernetes object; ignored");
     return;
   }
   std::string_view api_version = obj.Find("apiVersion").as_string();
   std::string_view kind = obj.Find("kind").as_string();
   if (kind.empty()) {
-    c.Error(obj, "kind", "Required value: object has no kind");
+    c.Warning(obj, "kind", "not a Kubernetes object (no kind); ignored");
     return;
   }
   if (depth == 0 && kind.size() > 4 && kind.substr(kind.size() - 4) == "List" &&
