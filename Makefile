@@ -19,7 +19,7 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config git ca-certificates curl \
   libutfcpp-dev libgtest-dev libgmock-dev libbenchmark-dev tzdata clang-14 libclang-rt-14-dev \
   wrk nginx-light python3
 
-.PHONY: all deps apt-deps npm-deps configure build test conformance demo bench clean
+.PHONY: all deps apt-deps npm-deps configure build test conformance demo bench fuzz clean
 
 all: build
 
@@ -69,6 +69,12 @@ demo: build
 
 bench: build
 	bash bench/run_cel_bench.sh $(BUILD_DIR)
+
+# libFuzzer targets (fuzz/), built with clang-14 in build-fuzz, each run FUZZ_SECONDS on a
+# scratch copy of its seed corpus; non-zero exit on any crash (reproducers in build-fuzz/artifacts).
+FUZZ_SECONDS ?= 30
+fuzz: apt-deps
+	bash fuzz/run_fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-*

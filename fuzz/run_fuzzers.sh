@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# fuzz/run_fuzzers.sh BUILD_DIR SECONDS: builds every libFuzzer target with clang-14 in
+# BUILD_DIR (configuring it with -DCELGATE_FUZZ=ON if needed), then runs each one for SECONDS
+# on a scratch copy of its seed corpus (fuzz/corpus/<target>/ is never modified) and prints one
+# line per target. Exit status 1 if any target crashed, leaked, timed out or ran out of memory;
+# the reproducer is kept under BUILD_DIR/artifacts/<target>/. Entry point: `make fuzz`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build-fuzz}
+seconds=${2:-30}
+jobs=${JOBS:-$(nproc)}
+
+if [ ! -f "$build_dir/build.ninja" ]; then
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCELGATE_FUZZ=ON >/dev/null || exit 1
+fi
+cmake --build "$build_dir" -j "$jobs" --target fuzzers || exit 1
+
+targets=$(cd fuzz && ls *_fuzzer.cc | sed 's/\.cc$//')
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+status=0
+TIMEFORMAT='%U %S'
+for t in $targets; do
+  bin="$build_dir/fuzz/$t"
+  if [ ! -x "$bin" ]; then
+    printf '%-26s SKIP (not built)\n' "$t"
+    continue
+  fi
+  mkdir -p "$scratch/$t" "$build_dir/artifacts/$t"
+  if [ -d "fuzz/corpus/$t" ]; then
+    cp -r "fuzz/corpus/$t/." "$scratch/$t/"
+  fi
+  dict=()
+  base=${t%_fuzzer}
+  for d in "fuzz/$base.dict" "fuzz/${base%%_*}.dict"; do
+    if [ -f "$d" ]; then dict=(-dict="$d"); break; fi
+  done
+  log="$build_dir/artifacts/$t/last-run.log"
+  cpu=$( { time "$bin" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -print_final_stats=1 -artifact_prefix="$build_dir/artifacts/$t/" "$scratch/$t" \
+      >"$log" 2>&1; echo "rc=$?" >>"$log"; } 2>&1 )
+  rc=$(sed -n 's/^rc=//p' "$log" | tail -1)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  corpus=$(ls "$scratch/$t" | wc -l)
+  cpu_s=$(awk '{printf "%.1f", $1 + $2}' <<<"$cpu")
+  if [ "$rc" = 0 ]; then
+    result=PASS
+  else
+    result="FAIL (exit $rc; see $log)"
+    status=1
+  fi
+  printf '%-26s execs %-9s corpus %-5s cpu %6ss  %s\n' "$t" "${execs:-?}" "$corpus" "$cpu_s" \
+    "$result"
+done
+exit $status
