@@ -69,6 +69,7 @@ demo: build
 
 bench: build
 	bash bench/run_cel_bench.sh $(BUILD_DIR)
+	bash bench/run_review_bench.sh $(BUILD_DIR)
 
 # libFuzzer targets (fuzz/), built with clang-14 in build-fuzz, each run FUZZ_SECONDS on a
 # scratch copy of its seed corpus; non-zero exit on any crash (reproducers in build-fuzz/artifacts).

@@ -7,10 +7,12 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "admission/handler.h"
 #include "cli/commands.h"
@@ -30,6 +32,15 @@ struct TestArgs {
   bool verbose = false;
   // File of known, explained failures: one `family: case name  # reason` per line.
   std::string expected_failures;
+  // Write each evaluated case as a JSON record (review body + the manifests it was answered
+  // with) into this directory, for bench/review_bench.cc. Empty = do not record.
+  std::string save_reviews;
+};
+
+// Where and how FamilyRunner writes --save-reviews records.
+struct Recorder {
+  fs::path dir;
+  int next = 0;
 };
 
 // Reads an expected-failures file; returns false (with a message) when it cannot be read.
@@ -141,8 +152,8 @@ struct Family {
 
 class FamilyRunner {
  public:
-  FamilyRunner(const fs::path& dir, std::vector<CaseResult>* results)
-      : dir_(dir), results_(results) {}
+  FamilyRunner(const fs::path& dir, std::vector<CaseResult>* results, Recorder* recorder)
+      : dir_(dir), results_(results), recorder_(recorder) {}
 
   void Run() {
     std::string family = dir_.filename().string();
@@ -182,7 +193,7 @@ class FamilyRunner {
         r.status = CaseResult::kFail;
         r.detail = std::string(st.message());
       } else {
-        RunCase(c, &r);
+        RunCase(c, family, &r);
         if (r.status == CaseResult::kFail && !load_errors.empty()) {
           r.detail += " [manifest errors: " + load_errors + "]";
         }
@@ -231,7 +242,46 @@ class FamilyRunner {
     return *handler_;
   }
 
-  void RunCase(json::Value c, CaseResult* r) {
+  // Writes the --save-reviews record of one case: {family, case, expect, policyFile,
+  // bindingFile, objectFiles, namespaceObject?, review}. Paths are absolute.
+  void Record(const std::string& family, json::Value c, const std::string& body) {
+    auto abs = [](const fs::path& p) { return fs::absolute(p).lexically_normal().string(); };
+    std::string binding_override(c.Find("bindingOverride").as_string());
+    std::string params_file(c.Find("params").as_string());
+    json::Writer w;
+    w.StartObject();
+    w.Key("family");
+    w.String(family);
+    w.Key("case");
+    w.String(c.Find("name").as_string());
+    w.Key("expect");
+    w.String(c.Find("expect").as_string());
+    w.Key("policyFile");
+    w.String(abs(dir_ / "policy.yaml"));
+    w.Key("bindingFile");
+    w.String(abs(dir_ / (binding_override.empty() ? "policy.yaml" : binding_override)));
+    w.Key("objectFiles");
+    w.StartArray();
+    w.String(abs(dir_ / "policy.yaml"));
+    if (!params_file.empty()) {
+      w.String(abs(dir_ / params_file));
+    } else if (fs::exists(dir_ / "params.yaml")) {
+      w.String(abs(dir_ / "params.yaml"));
+    }
+    w.EndArray();
+    if (c.Find("namespaceObject").valid()) {
+      w.Key("namespaceObject");
+      w.Value(c.Find("namespaceObject"));
+    }
+    w.Key("review");
+    w.Raw(body);
+    w.EndObject();
+    char name[32];
+    std::snprintf(name, sizeof(name), "%05d.json", recorder_->next++);
+    std::ofstream(recorder_->dir / name) << w.Take() << "\n";
+  }
+
+  void RunCase(json::Value c, const std::string& family, CaseResult* r) {
     auto fail = [&](std::string why) {
       r->status = CaseResult::kFail;
       r->detail = std::move(why);
@@ -338,6 +388,7 @@ class FamilyRunner {
     w.EndObject();
     w.EndObject();
     std::string body = w.Take();
+    if (recorder_) Record(family, c, body);
 
     std::string error;
     const admission::Handler& h =
@@ -376,6 +427,7 @@ class FamilyRunner {
 
   fs::path dir_;
   std::vector<CaseResult>* results_;
+  Recorder* recorder_;
   policy::Manifests base_, params_;
   std::unique_ptr<admission::Handler> handler_;
 };
@@ -430,8 +482,20 @@ int Run(const TestArgs& args) {
       return kExitUsage;
     }
   }
+  std::optional<Recorder> recorder;
+  if (!args.save_reviews.empty()) {
+    std::error_code ec;
+    fs::create_directories(args.save_reviews, ec);
+    if (ec) {
+      std::cerr << "celgate test: " << args.save_reviews << ": " << ec.message() << "\n";
+      return kExitUsage;
+    }
+    recorder.emplace(Recorder{args.save_reviews});
+  }
   std::vector<CaseResult> results;
-  for (const fs::path& f : families) FamilyRunner(f, &results).Run();
+  for (const fs::path& f : families) {
+    FamilyRunner(f, &results, recorder ? &*recorder : nullptr).Run();
+  }
   // A listed failure that fails is expected; an unlisted failure, or a listed case that now
   // passes or no longer exists, fails the run.
   int unexpected = 0;
@@ -547,6 +611,9 @@ void RegisterTest(CLI::App& app, int* exit_code) {
                   "File listing known failures (`family: case  # reason`); exit 0 when exactly "
                   "those fail");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list passed and skipped cases");
+  cmd->add_option("--save-reviews", args->save_reviews,
+                  "Write each evaluated case (AdmissionReview + manifests) as a JSON record "
+                  "into this directory (input of bench/review_bench.cc)");
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 }
 
