@@ -26,6 +26,7 @@ class PolicyHandler final : public Handler {
     policy::EvaluateOptions eo;
     eo.deadline = deadline;
     eo.explain = explain;
+    eo.authorizer = options_.authorizer.get();
     policy::Decision empty;
     StatusOr<policy::Decision> d =
         set ? policy::Evaluate(*set, *objects_, review->request, eo) : StatusOr<policy::Decision>(empty);

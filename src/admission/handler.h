@@ -20,6 +20,10 @@ class PolicySet;
 struct Decision;
 }  // namespace celgate::policy
 
+namespace celgate::k8s::cellib {
+class Authorizer;
+}  // namespace celgate::k8s::cellib
+
 namespace celgate::admission {
 
 class Handler {
@@ -45,6 +49,10 @@ struct HandlerOptions {
   // Write status.message as kube-apiserver's in-process plugin does
   // (`<resource> "<name>" is forbidden: <cause>`) instead of the webhook form (`<cause>`).
   bool in_process_status = false;
+  // Answers the policies' `authorizer` checks for the requesting user (kubeclient's
+  // SubjectAccessReview client for `serve`, a RulesAuthorizer offline). Null: every check is
+  // denied, as with an empty rules file. Thread-safe; shared with the handler.
+  std::shared_ptr<const k8s::cellib::Authorizer> authorizer;
 };
 
 // `objects` must outlive the handler.

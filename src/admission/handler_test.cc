@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "json/json.h"
+#include "k8s/cellib/authz.h"
 #include "policy/loader.h"
 #include "policy/object_store.h"
 
@@ -62,13 +63,14 @@ class Result {
   json::Document doc_;
 };
 
-Result ReviewWith(const std::string& manifests, const Req& req = Req()) {
+Result ReviewWith(const std::string& manifests, const Req& req = Req(),
+                  HandlerOptions options = {}) {
   policy::Manifests m;
   policy::LoadText(manifests, "test.yaml", {}, &m);
   for (const auto& i : m.issues) ADD_FAILURE() << i.ToString();
   auto set = policy::BuildPolicySet(m);
   auto store = std::make_shared<policy::ObjectStore>(m.objects);
-  auto h = NewHandler([set] { return set; }, store);
+  auto h = NewHandler([set] { return set; }, store, options);
   StatusOr<std::string> out = h->Review(Body(req), Deadline::Infinite());
   EXPECT_TRUE(out.ok()) << out.status().ToString();
   return Result(out.ok() ? *out : "{}");
@@ -308,6 +310,154 @@ TEST(Matching, ExemptKindsAreNeverEvaluated) {
   req.ns = "";
   EXPECT_TRUE(ReviewWith(pol + Binding(), req).allowed());
   EXPECT_FALSE(ReviewWith(pol + Binding()).allowed());
+}
+
+// ---- authorizer (spec 9.1, cel-kubernetes.md 3.4) -------------------------------------------
+
+HandlerOptions AuthzRules(const std::string& rules_json) {
+  auto doc = json::Parse(rules_json);
+  EXPECT_TRUE(doc.ok());
+  auto rules = k8s::cellib::RulesAuthorizer::FromJson(doc->root());
+  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
+  HandlerOptions o;
+  o.authorizer = std::make_shared<const k8s::cellib::RulesAuthorizer>(std::move(*rules));
+  return o;
+}
+
+const char* kAuthzPolicy =
+    "  validations:\n"
+    "  - expression: >-\n"
+    "      authorizer.group('apps').resource('deployments').namespace('default')"
+    ".check('create').allowed()\n"
+    "    message: no create\n"
+    "  - expression: authorizer.requestResource.check('update').allowed()\n"
+    "    message: no update\n";
+
+TEST(Authorizer, WithoutRulesEveryCheckIsDenied) {
+  Result r = ReviewWith(Policy("", kAuthzPolicy) + Binding());
+  EXPECT_FALSE(r.allowed());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: no create");
+}
+
+TEST(Authorizer, RulesAnswerChecksForTheRequestingUser) {
+  HandlerOptions alice = AuthzRules(
+      R"([{"user": "alice", "verbs": ["create", "update"], "apiGroups": ["apps"],
+           "resources": ["deployments"], "namespaces": ["default"]}])");
+  EXPECT_TRUE(ReviewWith(Policy("", kAuthzPolicy) + Binding(), Req(), alice).allowed());
+  HandlerOptions bob = AuthzRules(R"([{"user": "bob", "verbs": ["*"], "resources": ["*"]}])");
+  EXPECT_FALSE(ReviewWith(Policy("", kAuthzPolicy) + Binding(), Req(), bob).allowed());
+}
+
+TEST(Authorizer, RequestResourceIsPresetFromTheRequest) {
+  // Only update of deployments/web in default: the first check (create) fails, the
+  // requestResource check (group apps, resource deployments, namespace default, name web) passes.
+  HandlerOptions o = AuthzRules(
+      R"([{"user": "alice", "verbs": ["update"], "apiGroups": ["apps"],
+           "resources": ["deployments"], "namespaces": ["default"], "names": ["web"]}])");
+  Result r = ReviewWith(Policy("", kAuthzPolicy) + Binding(), Req(), o);
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: no create");
+  Req other = Req();
+  other.name = "db";
+  other.object = R"({"metadata":{"name":"db"},"spec":{"replicas":1}})";
+  Result r2 = ReviewWith(Policy("", "  validations:\n  - expression: "
+                                    "authorizer.requestResource.check('update').allowed()\n") +
+                             Binding(),
+                         other, o);
+  EXPECT_FALSE(r2.allowed());
+}
+
+TEST(Authorizer, UsableInMatchConditionsNotBoundInAuditAnnotations) {
+  HandlerOptions o = AuthzRules(R"([{"user": "alice", "verbs": ["get"], "resources": ["*"]}])");
+  // matchConditions see the authorizer: alice may get pods, so the policy applies.
+  Result r = ReviewWith(Policy("  matchConditions:\n  - name: can-get\n    expression: "
+                               "authorizer.group('').resource('pods').check('get').allowed()\n",
+                               kReplicas) + Binding(), Req(), o);
+  EXPECT_FALSE(r.allowed());
+  // auditAnnotations: declared, but not bound at run time (upstream binds no authorizer).
+  Result a = ReviewWith(Policy("", "  auditAnnotations:\n  - key: k\n    valueExpression: "
+                                   "authorizer.path('/x').check('get').reason()\n") +
+                            Binding(), Req(), o);
+  EXPECT_FALSE(a.allowed());
+  EXPECT_NE(a.message().find("no such attribute"), std::string::npos) << a.message();
+}
+
+// ---- namespaceObject and request as kube-apiserver presents them (spec 9.2, 9.5) -----------
+
+const char* kNamespace =
+    "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: default\n  uid: u-ns\n"
+    "  labels: {env: prod}\n  annotations: {}\n  finalizers: [x]\n"
+    "  ownerReferences: [{apiVersion: v1, kind: Foo, name: f, uid: u}]\n"
+    "  managedFields: [{manager: kubectl}]\nspec:\n  finalizers: [kubernetes]\n"
+    "status:\n  phase: Active\n";
+
+TEST(NamespaceObject, IsTrimmedAsKubeApiserverBuildsIt) {
+  std::string expr =
+      "namespaceObject.metadata.name == 'default' && namespaceObject.metadata.uid == 'u-ns' && "
+      "namespaceObject.metadata.labels.env == 'prod' && "
+      "namespaceObject.metadata.finalizers == ['x'] && "
+      "namespaceObject.spec.finalizers == ['kubernetes'] && "
+      "namespaceObject.status.phase == 'Active' && "
+      "!has(namespaceObject.metadata.managedFields) && "
+      "!has(namespaceObject.metadata.ownerReferences) && "
+      "!has(namespaceObject.metadata.annotations) && "  // empty map: omitempty
+      "!has(namespaceObject.apiVersion) && !has(namespaceObject.kind) && "
+      "has(namespaceObject.metadata.creationTimestamp) && "  // always there (null when unset)
+      "namespaceObject.metadata.creationTimestamp == null && "
+      "namespaceObject.size() == 3";
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: \"" + expr + "\"\n") +
+                        Binding() + kNamespace);
+  EXPECT_TRUE(r.allowed()) << r.message();
+}
+
+TEST(NamespaceObject, NullForClusterScopedRequests) {
+  Req req;
+  req.ns = "";
+  Result r = ReviewWith(
+      Policy("", "  validations:\n  - expression: namespaceObject == null\n") + Binding(), req);
+  EXPECT_TRUE(r.allowed()) << r.message();
+}
+
+TEST(RequestVariable, HasNoUidAndNoObjects) {
+  Result r = ReviewWith(
+      Policy("", "  validations:\n  - expression: \"!has(request.uid) && !has(request.object) && "
+                 "!has(request.oldObject) && request.userInfo.username == 'alice' && "
+                 "request.name == 'web' && request.operation == 'CREATE'\"\n") +
+      Binding());
+  EXPECT_TRUE(r.allowed()) << r.message();
+}
+
+// ---- variables read first by a messageExpression -------------------------------------------
+
+TEST(Variables, ChainedVariableFirstReadByMessageExpression) {
+  // `b` reads `a`; both are first evaluated in the messageExpression pass, whose environment
+  // lacks `authorizer`: each variable must still run in its own environment's layout.
+  Result r = ReviewWith(
+      Policy("", "  variables:\n  - name: a\n    expression: object.spec.replicas\n"
+                 "  - name: b\n    expression: variables.a * 2\n"
+                 "  validations:\n  - expression: object.spec.replicas <= 5\n"
+                 "    messageExpression: \"'b=' + string(variables.b)\"\n") +
+      Binding());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: b=20");
+}
+
+// ---- per-thread scratch ---------------------------------------------------------------------
+
+TEST(Scratch, LargeRequestsThenSmallOnesOnTheSameThread) {
+  // A request whose evaluation outgrows the first arena block, then ordinary ones: results must
+  // not depend on what the thread evaluated before.
+  std::string ten = "[1,2,3,4,5,6,7,8,9,10]";
+  std::string big = "  validations:\n  - expression: \"object.spec.replicas <= 5 || " + ten +
+                    ".map(x, " + ten + ".map(y, " + ten + ".map(z, string(z) + "
+                    "'abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz'))).size() "
+                    "== 0\"\n";
+  std::string pols = Policy("", big) + Binding();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(ReviewWith(pols).allowed());
+    EXPECT_FALSE(ReviewWith(Policy("", kReplicas) + Binding()).allowed());
+    Req ok;
+    ok.object = R"({"metadata":{"name":"web"},"spec":{"replicas":1}})";
+    EXPECT_TRUE(ReviewWith(Policy("", kReplicas) + Binding(), ok).allowed());
+  }
 }
 
 }  // namespace

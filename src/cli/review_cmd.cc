@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "admission/handler.h"
+#include "k8s/cellib/authz.h"
 #include "cel/parser/parser.h"
 #include "cli/commands.h"
 #include "policy/evaluator.h"
@@ -24,6 +25,7 @@ struct ReviewArgs {
   std::string request;
   bool explain = false;
   bool in_process = false;
+  std::string authz_rules;  // --authz-rules FILE; empty = every authorizer check denied
 };
 
 // Labels of AST nodes for explanations: identifiers and field paths as written, calls by
@@ -119,6 +121,14 @@ int Run(const ReviewArgs& args) {
   auto store = std::make_shared<policy::ObjectStore>(m.objects);
   admission::HandlerOptions ho;
   ho.in_process_status = args.in_process;
+  if (!args.authz_rules.empty()) {
+    auto rules = policy::LoadAuthorizerRules(args.authz_rules);
+    if (!rules.ok()) {
+      std::cerr << "celgate review: " << rules.status().message() << "\n";
+      return kExitUsage;
+    }
+    ho.authorizer = std::move(*rules);
+  }
   auto handler = admission::NewHandler([set] { return set; }, store, ho);
   policy::Decision decision;
   StatusOr<std::string> out =
@@ -150,6 +160,9 @@ void RegisterReview(CLI::App& app, int* exit_code) {
                 "values of its sub-expressions");
   cmd->add_flag("--in-process-status", args->in_process,
                 "status.message as kube-apiserver's in-process plugin writes it");
+  cmd->add_option("--authz-rules", args->authz_rules,
+                  "Rules (JSON or YAML list) answering the policies' `authorizer` checks; "
+                  "without it every check is denied");
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 }
 

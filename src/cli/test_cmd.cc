@@ -17,6 +17,7 @@
 #include "admission/handler.h"
 #include "cli/commands.h"
 #include "json/json.h"
+#include "k8s/cellib/authz.h"
 #include "policy/loader.h"
 #include "policy/object_store.h"
 #include "yaml/yaml.h"
@@ -35,6 +36,8 @@ struct TestArgs {
   // Write each evaluated case as a JSON record (review body + the manifests it was answered
   // with) into this directory, for bench/review_bench.cc. Empty = do not record.
   std::string save_reviews;
+  // --authz-rules FILE: answers `authorizer` checks; empty = every check denied.
+  std::string authz_rules;
 };
 
 // Where and how FamilyRunner writes --save-reviews records.
@@ -152,8 +155,9 @@ struct Family {
 
 class FamilyRunner {
  public:
-  FamilyRunner(const fs::path& dir, std::vector<CaseResult>* results, Recorder* recorder)
-      : dir_(dir), results_(results), recorder_(recorder) {}
+  FamilyRunner(const fs::path& dir, std::vector<CaseResult>* results, Recorder* recorder,
+               std::shared_ptr<const k8s::cellib::Authorizer> authorizer)
+      : dir_(dir), results_(results), recorder_(recorder), authorizer_(std::move(authorizer)) {}
 
   void Run() {
     std::string family = dir_.filename().string();
@@ -238,7 +242,9 @@ class FamilyRunner {
     }
     auto set = policy::BuildPolicySet(m);
     auto store = std::make_shared<policy::ObjectStore>(std::move(objects));
-    handler_ = admission::NewHandler([set] { return set; }, store);
+    admission::HandlerOptions ho;
+    ho.authorizer = authorizer_;
+    handler_ = admission::NewHandler([set] { return set; }, store, ho);
     return *handler_;
   }
 
@@ -428,6 +434,7 @@ class FamilyRunner {
   fs::path dir_;
   std::vector<CaseResult>* results_;
   Recorder* recorder_;
+  std::shared_ptr<const k8s::cellib::Authorizer> authorizer_;
   policy::Manifests base_, params_;
   std::unique_ptr<admission::Handler> handler_;
 };
@@ -492,9 +499,18 @@ int Run(const TestArgs& args) {
     }
     recorder.emplace(Recorder{args.save_reviews});
   }
+  std::shared_ptr<const k8s::cellib::Authorizer> authorizer;
+  if (!args.authz_rules.empty()) {
+    auto rules = policy::LoadAuthorizerRules(args.authz_rules);
+    if (!rules.ok()) {
+      std::cerr << "celgate test: " << rules.status().message() << "\n";
+      return kExitUsage;
+    }
+    authorizer = std::move(*rules);
+  }
   std::vector<CaseResult> results;
   for (const fs::path& f : families) {
-    FamilyRunner(f, &results, recorder ? &*recorder : nullptr).Run();
+    FamilyRunner(f, &results, recorder ? &*recorder : nullptr, authorizer).Run();
   }
   // A listed failure that fails is expected; an unlisted failure, or a listed case that now
   // passes or no longer exists, fails the run.
@@ -611,6 +627,9 @@ void RegisterTest(CLI::App& app, int* exit_code) {
                   "File listing known failures (`family: case  # reason`); exit 0 when exactly "
                   "those fail");
   cmd->add_flag("-v,--verbose", args->verbose, "Also list passed and skipped cases");
+  cmd->add_option("--authz-rules", args->authz_rules,
+                  "Rules (JSON or YAML list) answering the policies' `authorizer` checks; "
+                  "without it every check is denied");
   cmd->add_option("--save-reviews", args->save_reviews,
                   "Write each evaluated case (AdmissionReview + manifests) as a JSON record "
                   "into this directory (input of bench/review_bench.cc)");

@@ -1,6 +1,7 @@
 // policy/environment.cc: builds the admission CEL environment (see environment.h).
 #include "policy/environment.h"
 
+#include "k8s/cellib/authz.h"
 #include "k8s/cellib/environment.h"
 
 namespace celgate::policy {
@@ -15,7 +16,10 @@ std::shared_ptr<const cel::Env> PolicyEnvironment(const EnvironmentOptions& opti
   b.AddVariable(kRequestVar, cel::Type::Dyn());
   b.AddVariable(kNamespaceObjectVar, cel::Type::Dyn());
   if (options.declare_params) b.AddVariable(kParamsVar, cel::Type::Dyn());
-  if (options.declare_authorizer) b.AddVariable(kAuthorizerVar, cel::Type::Dyn());
+  if (options.declare_authorizer) {
+    b.AddVariable(kAuthorizerVar, k8s::cellib::AuthorizerType());
+    b.AddVariable(kRequestResourceVar, k8s::cellib::ResourceCheckType());
+  }
   if (options.declare_variables) b.AddVariable(kVariablesVar, cel::Type::Dyn());
   cel::EnvOptions env_options;
   env_options.plan.enable_tracing = options.enable_tracing;

@@ -29,6 +29,7 @@ inline constexpr const char* kRequestVar = "request";
 inline constexpr const char* kParamsVar = "params";
 inline constexpr const char* kNamespaceObjectVar = "namespaceObject";
 inline constexpr const char* kAuthorizerVar = "authorizer";
+inline constexpr const char* kRequestResourceVar = "authorizer.requestResource";
 inline constexpr const char* kVariablesVar = "variables";
 
 // Standard library + every available extension library + the admission variables, all dyn.

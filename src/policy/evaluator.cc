@@ -2,16 +2,27 @@
 // (admission-policies.md 4-7): select candidate policies, match policy and binding, resolve
 // params, run matchConditions / validations / messageExpressions / auditAnnotations with lazy
 // `variables` and cost budgets, and fold the per-binding decisions into one Decision.
+//
+// Per-request memory (STYLE.md H10): everything an evaluation creates lives in one Arena per
+// request, taken from a per-thread RequestScratch and reset (not freed) between requests; the
+// Activations of the environment variants live there too and keep their capacity. Inputs are
+// bound lazily: `object`, `oldObject`, `request`, `namespaceObject`, `authorizer` and
+// `authorizer.requestResource` become CEL values (views over the request's json::Document,
+// no copies) the first time an expression of the request reads them, once per request.
+// Programs are only read. The global heap is used on the paths that build the response
+// (denials, warnings, annotations, explanations) and by what the ObjectSource returns.
 #include "policy/evaluator.h"
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory_resource>
 #include <set>
 
 #include "base/arena.h"
 #include "cel/json/json_value.h"
 #include "json/json.h"
+#include "k8s/cellib/authz.h"
 #include "policy/environment.h"
 #include "policy/internal/compile.h"
 
@@ -39,16 +50,287 @@ std::string StatusText(const Status& s) {
   return std::string(s.message());
 }
 
-// Values bound to the admission variables for one evaluation.
-struct Inputs {
-  cel::Value object, old_object, request, namespace_object, params;
+// An std::pmr view of the request Arena for the evaluator's own short lists (never freed
+// one by one; the arena is reset after the request).
+class ArenaResource final : public std::pmr::memory_resource {
+ public:
+  explicit ArenaResource(Arena& arena) : arena_(arena) {}
+
+ private:
+  void* do_allocate(size_t bytes, size_t align) override { return arena_.Allocate(bytes, align); }
+  void do_deallocate(void*, size_t, size_t) override {}
+  bool do_is_equal(const std::pmr::memory_resource& o) const noexcept override {
+    return this == &o;
+  }
+  Arena& arena_;
 };
 
-// `variables`: evaluated on first read, at most once per pass (9.6).
+// A JSON object seen through CEL with some keys hidden (`request` without the fields
+// kube-apiserver does not put in it, spec 9.2). Keys are visited in document order.
+class FilteredJsonMap final : public cel::MapValue {
+ public:
+  using Hidden = bool (*)(std::string_view key);
+  FilteredJsonMap(json::Value v, Hidden hidden, Arena& arena) : v_(v), hidden_(hidden) {
+    index_ = arena.NewArray<uint32_t>(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!hidden(v.key_at(i))) index_[n_++] = static_cast<uint32_t>(i);
+    }
+  }
+  size_t size() const override { return n_; }
+  bool Find(const cel::Value& key, Arena& arena, cel::Value* out) const override {
+    if (key.kind() != cel::ValueKind::kString) return false;
+    return FindString(key.string_value(), arena, out);
+  }
+  bool FindString(std::string_view key, Arena& arena, cel::Value* out) const override {
+    if (hidden_(key)) return false;
+    json::Value f = v_.Find(key);
+    if (!f.valid()) return false;
+    *out = cel::FromJson(f, arena);
+    return true;
+  }
+  cel::Value KeyAt(size_t i, Arena&) const override {
+    return cel::Value::String(v_.key_at(index_[i]));
+  }
+  cel::Value ValueAt(size_t i, Arena& arena) const override {
+    return cel::FromJson(v_.value_at(index_[i]), arena);
+  }
+
+ private:
+  json::Value v_;
+  Hidden hidden_;
+  uint32_t* index_;
+  size_t n_ = 0;
+};
+
+// `request` carries neither the uid nor the objects (upstream CreateAdmissionRequest).
+bool HiddenRequestField(std::string_view key) {
+  return key == "uid" || key == "object" || key == "oldObject";
+}
+
+// A JSON value omitted by Go's `omitempty` (strings, numbers, bools, lists, maps, null).
+bool GoEmpty(json::Value v) {
+  if (!v.valid() || v.is_null()) return true;
+  if (v.is_string()) return v.as_string().empty();
+  if (v.is_bool()) return !v.as_bool();
+  if (v.is_number()) return v.as_double() == 0;
+  return (v.is_array() || v.is_object()) && v.size() == 0;
+}
+
+// A map of the listed keys of `src` that are present and not omitempty-empty, in list order;
+// `always` keys are present even when absent from `src` (as null).
+cel::Value PickFields(json::Value src, std::initializer_list<std::string_view> keys,
+                      std::string_view always, Arena& arena) {
+  cel::Value* k = arena.NewArray<cel::Value>(keys.size());
+  cel::Value* v = arena.NewArray<cel::Value>(keys.size());
+  size_t n = 0;
+  for (std::string_view key : keys) {
+    json::Value f = src.is_object() ? src.Find(key) : json::Value();
+    if (key == always) {
+      k[n] = cel::Value::String(key);
+      v[n++] = f.valid() ? cel::FromJson(f, arena) : cel::Value::Null();
+    } else if (!GoEmpty(f)) {
+      k[n] = cel::Value::String(key);
+      v[n++] = cel::FromJson(f, arena);
+    }
+  }
+  return cel::Value::Map(arena.New<cel::ArrayMap>(k, v, n));
+}
+
+// namespaceObject (spec 9.5): the request's Namespace as kube-apiserver's
+// CreateNamespaceObject trims it.
+cel::Value NamespaceObjectValue(json::Value ns, Arena& arena) {
+  if (!ns.is_object()) return cel::Value::Null();
+  // kube-apiserver's CreateNamespaceObject: a new Namespace (no apiVersion/kind) with spec,
+  // status and these metadata fields only; then converted to unstructured, so the structs
+  // metadata/spec/status are always present and creationTimestamp is null when unset.
+  cel::Value* k = arena.NewArray<cel::Value>(3);
+  cel::Value* v = arena.NewArray<cel::Value>(3);
+  k[0] = cel::Value::String("metadata");
+  v[0] = PickFields(ns.Find("metadata"),
+                    {"name", "generateName", "namespace", "uid", "resourceVersion", "generation",
+                     "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                     "labels", "annotations", "finalizers"},
+                    "creationTimestamp", arena);
+  k[1] = cel::Value::String("spec");
+  v[1] = PickFields(ns.Find("spec"), {"finalizers"}, "", arena);
+  k[2] = cel::Value::String("status");
+  v[2] = PickFields(ns.Find("status"), {"phase", "conditions"}, "", arena);
+  return cel::Value::Map(arena.New<cel::ArrayMap>(k, v, 3));
+}
+
+// The request's inputs, converted on first read and then shared by every expression of the
+// request (memoized here; the cel::Activation only memoizes within one Eval).
+class RequestInputs {
+ public:
+  enum Input { kObject, kOldObject, kRequest, kNamespaceObject, kAuthorizer, kRequestResource,
+               kInputCount };
+
+  RequestInputs(const RequestAttributes& a, const k8s::cellib::Authorizer& authorizer)
+      : a_(a), authorizer_(authorizer) {
+    for (int i = 0; i < kInputCount; ++i) slots_[i] = Slot{this, static_cast<Input>(i)};
+  }
+  RequestInputs(const RequestInputs&) = delete;
+  RequestInputs& operator=(const RequestInputs&) = delete;
+
+  // The Namespace of a namespaced request (invalid: namespaceObject is null).
+  void set_namespace(json::Value ns) { namespace_ = ns; }
+
+  // Binds `input` lazily in `act` at `slot` (ignored when slot < 0).
+  void BindLazy(cel::Activation& act, int slot, Input input) const {
+    if (slot >= 0) act.SetLazy(slot, &Get, &slots_[input]);
+  }
+
+ private:
+  struct Slot {
+    RequestInputs* owner;
+    Input input;
+  };
+  static cel::Value Get(const void* ctx, Arena& arena) {
+    const Slot& s = *static_cast<const Slot*>(ctx);
+    return s.owner->Materialize(s.input, arena);
+  }
+  cel::Value Materialize(Input input, Arena& arena) {
+    if (done_[input]) return values_[input];
+    cel::Value v;
+    switch (input) {
+      case kObject:
+        v = a_.object.valid() ? cel::FromJson(a_.object, arena) : cel::Value::Null();
+        break;
+      case kOldObject:
+        v = a_.old_object.valid() ? cel::FromJson(a_.old_object, arena) : cel::Value::Null();
+        break;
+      case kRequest:
+        v = a_.raw.is_object()
+                ? cel::Value::Map(arena.New<FilteredJsonMap>(a_.raw, &HiddenRequestField, arena))
+                : cel::Value::Null();
+        break;
+      case kNamespaceObject:
+        v = NamespaceObjectValue(namespace_, arena);
+        break;
+      case kAuthorizer:
+        v = k8s::cellib::MakeAuthorizerValue(arena, &authorizer_, User());
+        break;
+      case kRequestResource: {
+        // The original request's resource (requestResource), as upstream's attributes.
+        json::Value rr = a_.raw.Find("requestResource");
+        bool original = rr.is_object();
+        std::string_view group = original ? rr.Find("group").as_string() : a_.group;
+        std::string_view resource = original ? rr.Find("resource").as_string() : a_.resource;
+        std::string_view sub = original ? a_.raw.Find("requestSubResource").as_string()
+                                        : a_.sub_resource;
+        v = k8s::cellib::MakeRequestResourceValue(arena, Materialize(kAuthorizer, arena), group,
+                                                  resource, sub, a_.ns, a_.name);
+        break;
+      }
+      case kInputCount:
+        break;
+    }
+    values_[input] = v;
+    done_[input] = true;
+    return v;
+  }
+  // request.userInfo as the authorizer's user. Heap: only for requests whose policies call
+  // the authorizer (MakeAuthorizerValue copies it into the arena).
+  k8s::cellib::UserInfo User() const {
+    k8s::cellib::UserInfo u;
+    json::Value ui = a_.raw.Find("userInfo");
+    u.name = std::string(ui.Find("username").as_string());
+    u.uid = std::string(ui.Find("uid").as_string());
+    json::Value groups = ui.Find("groups");
+    for (size_t i = 0; i < groups.size(); ++i) u.groups.emplace_back(groups.at(i).as_string());
+    json::Value extra = ui.Find("extra");
+    for (size_t i = 0; extra.is_object() && i < extra.size(); ++i) {
+      std::vector<std::string>& values = u.extra[std::string(extra.key_at(i))];
+      json::Value list = extra.value_at(i);
+      for (size_t j = 0; j < list.size(); ++j) values.emplace_back(list.at(j).as_string());
+    }
+    return u;
+  }
+
+  const RequestAttributes& a_;
+  const k8s::cellib::Authorizer& authorizer_;
+  json::Value namespace_;
+  std::array<Slot, kInputCount> slots_;
+  std::array<cel::Value, kInputCount> values_{};
+  std::array<bool, kInputCount> done_{};
+};
+
+class VariablesMap;
+const cel::MapValue* AsMap(const VariablesMap* vars);
+
+// One evaluation pass (9.6): its `variables` map and whether `authorizer` is bound
+// (validations and matchConditions: yes; messageExpressions and auditAnnotations: no).
+struct Pass {
+  VariablesMap* vars = nullptr;
+  bool authorizer = true;
+};
+
+// The Activations of one request, one per (environment variant, authorizer bound). They live
+// in the per-thread RequestScratch and keep their slot vectors across requests; Start() rebinds
+// them to a new request without allocating.
+class Bindings {
+ public:
+  void Start(const RequestInputs* inputs) {
+    inputs_ = inputs;
+    for (Entry& e : entries_) e.ready = false;
+    params_ = cel::Value::Null();
+  }
+  void set_params(cel::Value params) { params_ = params; }
+
+  const cel::Activation& For(int variant, const Pass& pass) {
+    variant &= ~internal::kEnvTracing;
+    Entry& e = entries_[variant | (pass.authorizer ? kAuthorizerBound : 0)];
+    if (!e.ready) Prepare(e, variant, pass.authorizer);
+    if (e.params_slot >= 0) e.act.Set(e.params_slot, params_);
+    if (e.vars_slot >= 0) {
+      if (pass.vars) {
+        e.act.Set(e.vars_slot, cel::Value::Map(AsMap(pass.vars)));
+      } else {
+        e.act.Clear(e.vars_slot);
+      }
+    }
+    return e.act;
+  }
+
+ private:
+  static constexpr int kAuthorizerBound = internal::kEnvTracing;  // a free bit of the index
+  struct Entry {
+    cel::Activation act;
+    bool ready = false;
+    int params_slot = -1, vars_slot = -1;
+  };
+  void Prepare(Entry& e, int variant, bool bind_authorizer) {
+    const cel::Env& env = internal::EnvVariant(variant);
+    if (e.act.size() != env.variable_count()) e.act.Resize(env.variable_count());
+    for (size_t i = 0; i < e.act.size(); ++i) e.act.Clear(static_cast<int>(i));
+    inputs_->BindLazy(e.act, env.VariableSlot(kObjectVar), RequestInputs::kObject);
+    inputs_->BindLazy(e.act, env.VariableSlot(kOldObjectVar), RequestInputs::kOldObject);
+    inputs_->BindLazy(e.act, env.VariableSlot(kRequestVar), RequestInputs::kRequest);
+    inputs_->BindLazy(e.act, env.VariableSlot(kNamespaceObjectVar),
+                      RequestInputs::kNamespaceObject);
+    if (bind_authorizer) {
+      inputs_->BindLazy(e.act, env.VariableSlot(kAuthorizerVar), RequestInputs::kAuthorizer);
+      inputs_->BindLazy(e.act, env.VariableSlot(kRequestResourceVar),
+                        RequestInputs::kRequestResource);
+    }
+    e.params_slot = env.VariableSlot(kParamsVar);
+    e.vars_slot = env.VariableSlot(kVariablesVar);
+    e.ready = true;
+  }
+
+  const RequestInputs* inputs_ = nullptr;
+  cel::Value params_;
+  std::array<Entry, 2 * internal::kEnvTracing> entries_;
+};
+
+// `variables`: evaluated on first read, at most once per pass (9.6), in the activation of the
+// variable's own environment with the pass's bindings.
 class VariablesMap final : public cel::MapValue {
  public:
-  VariablesMap(const Policy& policy, const cel::EvalOptions& eval_options, Arena& arena)
-      : policy_(policy), eval_options_(eval_options) {
+  VariablesMap(const Policy& policy, const cel::EvalOptions& eval_options, Bindings& bindings,
+               bool authorizer, Arena& arena)
+      : policy_(policy), eval_options_(eval_options), bindings_(bindings),
+        authorizer_(authorizer) {
     size_t n = policy.variables.size();
     cache_ = arena.NewArray<cel::Value>(n);
     state_ = arena.NewArray<uint8_t>(n);
@@ -57,14 +339,12 @@ class VariablesMap final : public cel::MapValue {
       state_[i] = 0;
     }
   }
-  void set_activation(const cel::Activation* act) { act_ = act; }
   // Cost spent on variables since the last call.
   uint64_t TakeCost() const {
     uint64_t c = cost_;
     cost_ = 0;
     return c;
   }
-  const Status& status() const { return status_; }
 
   size_t size() const override { return policy_.variables.size(); }
   bool Find(const cel::Value& key, Arena& arena, cel::Value* out) const override {
@@ -99,11 +379,12 @@ class VariablesMap final : public cel::MapValue {
       result = cel::MakeError(arena, "composited variable \"" + v.name +
                                          "\" fails to compile: " + v.expression.error);
     } else {
+      Pass pass{const_cast<VariablesMap*>(this), authorizer_};
+      const cel::Activation& act = bindings_.For(v.expression.env, pass);
       cel::EvalStats stats;
-      StatusOr<cel::Value> r = v.expression.program->Eval(*act_, arena, eval_options_, &stats);
+      StatusOr<cel::Value> r = v.expression.program->Eval(act, arena, eval_options_, &stats);
       cost_ += stats.cost;
       if (!r.ok()) {
-        if (status_.ok()) status_ = r.status();
         result = cel::MakeError(arena, "composited variable \"" + v.name +
                                            "\" fails to evaluate: " + StatusText(r.status()));
       } else if (r->is_error()) {
@@ -121,44 +402,14 @@ class VariablesMap final : public cel::MapValue {
 
   const Policy& policy_;
   cel::EvalOptions eval_options_;
-  const cel::Activation* act_ = nullptr;
+  Bindings& bindings_;
+  bool authorizer_;
   cel::Value* cache_;
   uint8_t* state_;
   mutable uint64_t cost_ = 0;
-  mutable Status status_;
 };
 
-// Activations per environment variant, sharing the same inputs.
-class Activations {
- public:
-  explicit Activations(const Inputs& in) : in_(in) {}
-  const cel::Activation& For(int variant, const VariablesMap* vars) {
-    variant &= ~internal::kEnvTracing;
-    auto& slot = acts_[variant];
-    if (!slot) {
-      const cel::Env& env = internal::EnvVariant(variant);
-      slot.emplace(env.variable_count());
-      auto set = [&](const char* name, cel::Value v) {
-        int s = env.VariableSlot(name);
-        if (s >= 0) slot->Set(s, v);
-      };
-      set(kObjectVar, in_.object);
-      set(kOldObjectVar, in_.old_object);
-      set(kRequestVar, in_.request);
-      set(kNamespaceObjectVar, in_.namespace_object);
-      set(kParamsVar, in_.params);
-      set(kAuthorizerVar, cel::Value::Null());
-      vars_slot_[variant] = env.VariableSlot(kVariablesVar);
-    }
-    if (vars_slot_[variant] >= 0 && vars) slot->Set(vars_slot_[variant], cel::Value::Map(vars));
-    return *slot;
-  }
-
- private:
-  const Inputs& in_;
-  std::array<std::optional<cel::Activation>, internal::kEnvVariantCount> acts_;
-  std::array<int, internal::kEnvVariantCount> vars_slot_{};
-};
+const cel::MapValue* AsMap(const VariablesMap* vars) { return vars; }
 
 struct RunResult {
   cel::Value value;
@@ -168,14 +419,13 @@ struct RunResult {
   uint64_t cost = 0;
 };
 
-RunResult Run(const CompiledExpression& e, Activations& acts, VariablesMap* vars, Arena& arena,
+RunResult Run(const CompiledExpression& e, Bindings& bindings, const Pass& pass, Arena& arena,
               const cel::EvalOptions& eval_options, cel::Trace* trace = nullptr) {
   RunResult out;
-  if (vars) vars->set_activation(&acts.For(e.env, vars));
-  const cel::Activation& act = acts.For(e.env, vars);
+  const cel::Activation& act = bindings.For(e.env, pass);
   cel::EvalStats stats;
   StatusOr<cel::Value> r = e.program->Eval(act, arena, eval_options, &stats, trace);
-  out.cost = stats.cost + (vars ? vars->TakeCost() : 0);
+  out.cost = stats.cost + (pass.vars ? pass.vars->TakeCost() : 0);
   if (!r.ok()) {
     out.failed = true;
     out.status_failure = true;
@@ -202,26 +452,36 @@ struct PolicyDecision {
 };
 
 struct AuditResult {
-  std::string key;
-  std::string value;  // published when !error && !value.empty()
+  const AuditAnnotation* annotation = nullptr;
+  std::string_view value;  // published when !error && !value.empty(); points into the arena
   bool error = false;
   std::string error_message;
 };
 
+// Lists of one evaluation, in the request arena: empty on the common path (all admit, no
+// audit annotations) and never on the global heap.
 struct EvalOutcome {
-  std::vector<PolicyDecision> decisions;
-  std::vector<AuditResult> audits;
+  explicit EvalOutcome(std::pmr::memory_resource* mr) : decisions(mr), audits(mr) {}
+  std::pmr::vector<PolicyDecision> decisions;
+  std::pmr::vector<AuditResult> audits;
 };
 
 std::string QuoteExpr(const CompiledExpression& e) { return "expression '" + e.source + "'"; }
 
-EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
-                     const EvaluateOptions& options) {
-  EvalOutcome out;
-  Activations acts(inputs);
+// Per-request evaluation context shared by Validate calls.
+struct Context {
+  Arena& arena;
+  std::pmr::memory_resource* mr;  // over `arena`
+  Bindings& bindings;
+  const EvaluateOptions& options;
+};
+
+EvalOutcome Validate(const Policy& p, Context& cx) {
+  Arena& arena = cx.arena;
+  EvalOutcome out(cx.mr);
   cel::EvalOptions eo;
   eo.cost_limit = kPerExpressionCostLimit;
-  eo.deadline = options.deadline;
+  eo.deadline = cx.options.deadline;
   auto error_decision = [&](std::string msg, int index) {
     PolicyDecision d;
     d.deny = p.fail_closed;
@@ -230,16 +490,23 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
     return d;
   };
 
-  // 1. matchConditions.
+  // 1. matchConditions: no variables, authorizer bound, their own budget (section 10).
   if (!p.match_conditions.empty()) {
     bool any_false = false;
+    bool out_of_budget = false;
+    uint64_t budget = kPerEvaluationCostBudget;
     std::vector<std::string> errors;
     for (const NamedExpression& mc : p.match_conditions) {
       if (!mc.expression.ok()) {
         errors.push_back("compilation error: " + mc.expression.error);
         continue;
       }
-      RunResult r = Run(mc.expression, acts, nullptr, arena, eo);
+      RunResult r = Run(mc.expression, cx.bindings, Pass{nullptr, true}, arena, eo);
+      if (r.cost > budget) {
+        out_of_budget = true;
+        break;
+      }
+      budget -= r.cost;
       if (r.failed) {
         errors.push_back(QuoteExpr(mc.expression) + " resulted in error: " + r.error);
       } else if (r.value.is_false()) {
@@ -250,6 +517,10 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
       }
     }
     if (any_false) return out;
+    if (out_of_budget) {
+      out.decisions.push_back(error_decision(kBudgetExceeded, 0));
+      return out;
+    }
     if (!errors.empty()) {
       std::string msg = errors.size() == 1 ? errors[0] : "[";
       if (errors.size() > 1) {
@@ -261,14 +532,14 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
     }
   }
 
-  // 3. validations, one budget.
+  // 3. validations, one budget; authorizer bound.
   uint64_t budget = kPerEvaluationCostBudget;
-  auto* vars = arena.New<VariablesMap>(p, eo, arena);
+  auto* vars = arena.New<VariablesMap>(p, eo, cx.bindings, true, arena);
   struct Failed {
     size_t decision;
     size_t validation;
   };
-  std::vector<Failed> failed;
+  std::pmr::vector<Failed> failed(cx.mr);
   for (size_t i = 0; i < p.validations.size(); ++i) {
     const Validation& v = p.validations[i];
     if (!v.expression.ok()) {
@@ -276,7 +547,7 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
           error_decision("compilation error: " + v.expression.error, static_cast<int>(i)));
       continue;
     }
-    RunResult r = Run(v.expression, acts, vars, arena, eo);
+    RunResult r = Run(v.expression, cx.bindings, Pass{vars, true}, arena, eo);
     if (r.cost > budget) {
       out.decisions.clear();
       out.decisions.push_back(error_decision(kBudgetExceeded, 0));
@@ -299,14 +570,15 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
     out.decisions.push_back(std::move(d));
   }
 
-  // 4. messages, with the budget left over (4.3).
-  auto* msg_vars = failed.empty() ? nullptr : arena.New<VariablesMap>(p, eo, arena);
+  // 4. messages, with the budget left over (4.3); authorizer not bound.
+  auto* msg_vars =
+      failed.empty() ? nullptr : arena.New<VariablesMap>(p, eo, cx.bindings, false, arena);
   for (const Failed& f : failed) {
     PolicyDecision& d = out.decisions[f.decision];
     const Validation& v = p.validations[f.validation];
     std::string message;
     if (v.message_expression && v.message_expression->ok()) {
-      RunResult r = Run(*v.message_expression, acts, msg_vars, arena, eo);
+      RunResult r = Run(*v.message_expression, cx.bindings, Pass{msg_vars, false}, arena, eo);
       if (r.cost > budget || (r.status_failure && r.error.find("cost") != std::string::npos &&
                               budget < kPerExpressionCostLimit)) {
         d = error_decision("failed messageExpression: " + std::string(kBudgetExceeded), d.index);
@@ -326,20 +598,20 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
     d.message = std::move(message);
   }
 
-  // 5. audit annotations, fresh budget.
+  // 5. audit annotations, fresh budget; authorizer declared but not bound (upstream).
   if (!p.audit_annotations.empty()) {
     uint64_t abudget = kPerEvaluationCostBudget;
-    auto* avars = arena.New<VariablesMap>(p, eo, arena);
+    auto* avars = arena.New<VariablesMap>(p, eo, cx.bindings, false, arena);
     for (const AuditAnnotation& a : p.audit_annotations) {
       AuditResult ar;
-      ar.key = a.key;
+      ar.annotation = &a;
       if (!a.value_expression.ok()) {
         ar.error = true;
         ar.error_message = "compilation error: " + a.value_expression.error;
         out.audits.push_back(std::move(ar));
         continue;
       }
-      RunResult r = Run(a.value_expression, acts, avars, arena, eo);
+      RunResult r = Run(a.value_expression, cx.bindings, Pass{avars, false}, arena, eo);
       if (r.cost > abudget) {
         ar.error = true;
         ar.error_message = kBudgetExceeded;
@@ -354,7 +626,7 @@ EvalOutcome Validate(const Policy& p, const Inputs& inputs, Arena& arena,
       } else if (r.value.kind() == cel::ValueKind::kString) {
         std::string_view t = Trim(r.value.string_value());
         if (t.size() > kMaxAuditAnnotationValueBytes) t = t.substr(0, kMaxAuditAnnotationValueBytes);
-        ar.value = std::string(t);
+        ar.value = t;
       } else if (r.value.kind() == cel::ValueKind::kNull ||
                  (r.value.kind() == cel::ValueKind::kOptional && !r.value.optional_has_value())) {
         // omitted
@@ -433,12 +705,74 @@ int ReasonToCode(std::string_view reason) {
   return 422;
 }
 
+namespace {
+
+// Per-thread memory reused by every request evaluated on the thread (STYLE.md H10): the
+// arena (reset after each request, its first block kept) and the activations (their slot
+// vectors keep their capacity). The first block grows to the largest request seen, up to
+// kMaxKeptArenaBytes, so steady-state requests do not touch the global heap.
+struct RequestScratch {
+  static constexpr size_t kInitialArenaBytes = 64 * 1024;
+  static constexpr size_t kMaxKeptArenaBytes = 4 * 1024 * 1024;
+  RequestScratch() : arena(std::make_unique<Arena>(kInitialArenaBytes)) {}
+  std::unique_ptr<Arena> arena;
+  size_t arena_capacity = kInitialArenaBytes;
+  Bindings bindings;
+  std::vector<uint32_t> candidates;  // scratch for PolicySet::Candidates
+  bool in_use = false;
+};
+
+// Takes this thread's scratch for one request; a nested request on the same thread (not
+// expected) gets a fresh one.
+class ScratchLease {
+ public:
+  ScratchLease() {
+    thread_local RequestScratch tls;
+    if (!tls.in_use) {
+      s_ = &tls;
+    } else {
+      own_ = std::make_unique<RequestScratch>();
+      s_ = own_.get();
+    }
+    s_->in_use = true;
+  }
+  ~ScratchLease() {
+    Arena& arena = *s_->arena;
+    size_t used = arena.allocated_bytes();
+    if (used > s_->arena_capacity && s_->arena_capacity < RequestScratch::kMaxKeptArenaBytes) {
+      // Outgrown: next time start with a first block that fits (whole request in one block).
+      s_->arena_capacity = std::min(RequestScratch::kMaxKeptArenaBytes, used + used / 4);
+      s_->arena = std::make_unique<Arena>(s_->arena_capacity);
+    } else {
+      arena.Reset();
+    }
+    s_->in_use = false;
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  RequestScratch& operator*() { return *s_; }
+  RequestScratch* operator->() { return s_; }
+
+ private:
+  RequestScratch* s_;
+  std::unique_ptr<RequestScratch> own_;
+};
+
+// Offline default: no rules, every check denied ("no rule matched").
+const k8s::cellib::Authorizer& DenyAllAuthorizer() {
+  static const k8s::cellib::RulesAuthorizer kDenyAll{std::vector<k8s::cellib::RulesAuthorizer::Rule>{}};
+  return kDenyAll;
+}
+
+}  // namespace
+
 StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objects,
                             const RequestAttributes& a, const EvaluateOptions& options) {
   Decision decision;
   if (IsExempt(a)) return decision;
-  std::vector<uint32_t> scratch;
-  const std::vector<uint32_t>& candidates = set.Candidates(a.group, a.resource, &scratch);
+  ScratchLease scratch;
+  const std::vector<uint32_t>& candidates =
+      set.Candidates(a.group, a.resource, &scratch->candidates);
   if (candidates.empty()) return decision;
 
   // Namespace of the request, read at most once.
@@ -454,12 +788,13 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
     return r->value.Find("metadata").Find("labels");
   };
 
-  Arena arena(16 * 1024);
+  Arena& arena = *scratch->arena;
+  ArenaResource mr(arena);
+  RequestInputs inputs(a, options.authorizer ? *options.authorizer : DenyAllAuthorizer());
+  Bindings& bindings = scratch->bindings;
+  bindings.Start(&inputs);
+  Context cx{arena, &mr, bindings, options};
   std::vector<Denial> denied;
-  Inputs inputs;
-  inputs.object = a.object.valid() ? cel::FromJson(a.object, arena) : cel::Value::Null();
-  inputs.old_object = a.old_object.valid() ? cel::FromJson(a.old_object, arena) : cel::Value::Null();
-  inputs.request = cel::FromJson(a.raw, arena);
   bool have_ns_object = false;
 
   for (uint32_t idx : candidates) {
@@ -550,21 +885,22 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
           continue;
         }
       }
-      // namespaceObject.
+      // namespaceObject: read here (a read failure fails the request, section 7), converted
+      // on first use.
       if (!have_ns_object) {
         have_ns_object = true;
-        inputs.namespace_object = cel::Value::Null();
         if (!a.ns.empty() && !is_namespace_request) {
           const StatusOr<k8s::ObjectRef>& r = get_namespace();
           if (!r.ok()) return r.status();
-          inputs.namespace_object = cel::FromJson(r->value, arena);
+          inputs.set_namespace(r->value);
         }
       }
       ++decision.evaluated;
       size_t n = null_param ? 1 : params.size();
       for (size_t pi = 0; pi < n; ++pi) {
-        inputs.params = null_param ? cel::Value::Null() : cel::FromJson(params[pi].value, arena);
-        EvalOutcome outcome = Validate(p, inputs, arena, options);
+        bindings.set_params(null_param ? cel::Value::Null()
+                                       : cel::FromJson(params[pi].value, arena));
+        EvalOutcome outcome = Validate(p, cx);
         for (const PolicyDecision& d : outcome.decisions) {
           if (!d.deny) continue;
           if (b.deny) denied.push_back(Denial{p.name, b.name, d.message, d.reason});
@@ -582,12 +918,12 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
             ex.field_path = d.validation->expression.field_path;
             ex.expression = d.validation->expression.source;
             ex.message = d.message;
-            Activations acts(inputs);
             cel::EvalOptions eo;
             eo.deadline = options.deadline;
-            auto* vars = arena.New<VariablesMap>(p, eo, arena);
+            auto* vars = arena.New<VariablesMap>(p, eo, bindings, true, arena);
             cel::Trace trace;
-            RunResult rr = Run(d.validation->expression, acts, vars, arena, eo, &trace);
+            RunResult rr = Run(d.validation->expression, bindings, Pass{vars, true}, arena, eo,
+                               &trace);
             (void)rr;
             for (const auto& [id, value] : trace) {
               ex.values.push_back(TracedValue{id, cel::DebugString(value, arena)});
@@ -603,10 +939,10 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
             continue;
           }
           if (ar.value.empty()) continue;
-          auto [it, inserted] = collected.try_emplace(ar.key);
-          if (inserted) collected_order.push_back(ar.key);
+          auto [it, inserted] = collected.try_emplace(ar.annotation->key);
+          if (inserted) collected_order.push_back(ar.annotation->key);
           if (std::find(it->second.begin(), it->second.end(), ar.value) == it->second.end()) {
-            it->second.push_back(ar.value);
+            it->second.emplace_back(ar.value);
           }
         }
       }

@@ -3,8 +3,9 @@
 // plugin does (admission-policies.md sections 3-7).
 //
 // Entry point: Evaluate(). Callers normally go through admission/handler.h, which decodes the
-// AdmissionReview into RequestAttributes and encodes the Decision. Thread-safe: the PolicySet
-// and ObjectSource are only read; all per-request state (arena, activations) is local.
+// AdmissionReview into RequestAttributes and encodes the Decision. Thread-safe: the PolicySet,
+// ObjectSource and Authorizer are only read; per-request state (arena, activations) is taken
+// from a per-thread scratch that is reset, not freed, between requests (STYLE.md H10).
 #pragma once
 
 #include <optional>
@@ -17,6 +18,10 @@
 #include "k8s/object_source.h"
 #include "policy/match.h"
 #include "policy/policy.h"
+
+namespace celgate::k8s::cellib {
+class Authorizer;
+}  // namespace celgate::k8s::cellib
 
 namespace celgate::policy {
 
@@ -31,6 +36,9 @@ struct EvaluateOptions {
   // values of the sub-expressions of that validation (REQUIRES policies loaded with
   // LoadOptions::enable_tracing for values; otherwise only the expression is reported).
   bool explain = false;
+  // Answers `authorizer` checks (spec 9.1), with the requesting user from request.userInfo.
+  // Null: every check is denied, as with an empty rules file. Must outlive the call.
+  const k8s::cellib::Authorizer* authorizer = nullptr;
 };
 
 // The first denial, which the response reports.

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "k8s/cellib/authz.h"
 #include "policy/internal/compile.h"
 #include "yaml/yaml.h"
 
@@ -587,6 +588,21 @@ void LoadText(std::string_view text, const std::string& file, const LoadOptions&
     auto doc = std::make_shared<json::Document>(std::move(d.doc));
     LoadObject(doc->root(), doc, file, static_cast<int>(d.index), options, out, 0);
   }
+}
+
+StatusOr<std::shared_ptr<const k8s::cellib::RulesAuthorizer>> LoadAuthorizerRules(
+    const std::string& path) {
+  CG_ASSIGN_OR_RETURN(std::string text, ReadFileOrStdin(path));
+  StatusOr<std::vector<yaml::YamlDocument>> docs = yaml::LoadAll(text);
+  if (!docs.ok()) return docs.status().WithPrefix(path);
+  if (docs->empty() || docs->front().doc.root().is_null()) {  // an empty file: no rules
+    return std::make_shared<const k8s::cellib::RulesAuthorizer>(
+        std::vector<k8s::cellib::RulesAuthorizer::Rule>{});
+  }
+  StatusOr<k8s::cellib::RulesAuthorizer> rules =
+      k8s::cellib::RulesAuthorizer::FromJson(docs->front().doc.root());
+  if (!rules.ok()) return rules.status().WithPrefix(path);
+  return std::make_shared<const k8s::cellib::RulesAuthorizer>(std::move(*rules));
 }
 
 StatusOr<std::string> ReadFileOrStdin(const std::string& path) {

@@ -21,6 +21,10 @@
 #include "json/json.h"
 #include "policy/policy.h"
 
+namespace celgate::k8s::cellib {
+class RulesAuthorizer;
+}  // namespace celgate::k8s::cellib
+
 namespace celgate::policy {
 
 struct LoadIssue {
@@ -68,6 +72,12 @@ Status LoadPaths(const std::vector<std::string>& paths, const LoadOptions& optio
 
 // Reads a whole file ("-" = stdin).
 StatusOr<std::string> ReadFileOrStdin(const std::string& path);
+
+// Reads an offline authorizer rules file for `review`/`test` --authz-rules: a JSON or YAML
+// list of rules (k8s/cellib/authz.h RulesAuthorizer; "-" = stdin). kInvalidArgument naming
+// the file when it is not such a list.
+StatusOr<std::shared_ptr<const k8s::cellib::RulesAuthorizer>> LoadAuthorizerRules(
+    const std::string& path);
 
 // The snapshot of the valid policies and bindings in `m`.
 std::shared_ptr<const PolicySet> BuildPolicySet(const Manifests& m);

@@ -42,17 +42,29 @@ constexpr Equivalence kEquivalences[] = {
 
 }  // namespace
 
-std::vector<std::string_view> EquivalentGroups(std::string_view group, std::string_view resource) {
-  std::vector<std::string_view> out{group};
+// Calls `f(g)` for `group` and then every group serving the same resource, until f returns
+// true; returns whether it did. No allocation (used per request by RulesMatch).
+template <typename F>
+bool AnyEquivalentGroup(std::string_view group, std::string_view resource, F f) {
+  if (f(group)) return true;
   for (const Equivalence& e : kEquivalences) {
     if (e.resource != resource) continue;
     bool member = false;
     for (std::string_view g : e.groups) member |= (!g.data() ? false : g == group);
     if (!member) continue;
     for (std::string_view g : e.groups) {
-      if (g.data() && g != group) out.push_back(g);
+      if (g.data() && g != group && f(g)) return true;
     }
   }
+  return false;
+}
+
+std::vector<std::string_view> EquivalentGroups(std::string_view group, std::string_view resource) {
+  std::vector<std::string_view> out;
+  AnyEquivalentGroup(group, resource, [&](std::string_view g) {
+    out.push_back(g);
+    return false;
+  });
   return out;
 }
 
@@ -90,12 +102,12 @@ bool RulesMatch(const std::vector<ResourceRule>& rules, bool equivalent,
   // Equivalent: the same resource in another version of the group (every version of a group
   // shares storage), or in an equivalent group. Offline we cannot ask which versions exist,
   // so any listed version counts (version "" skips the version test).
-  for (std::string_view g : EquivalentGroups(a.group, a.resource)) {
+  return AnyEquivalentGroup(a.group, a.resource, [&](std::string_view g) {
     for (const ResourceRule& r : rules) {
       if (RuleMatches(r, a, g, "")) return true;
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 bool SelectorMatchesLabels(const k8s::LabelSelector& selector, json::Value labels) {
