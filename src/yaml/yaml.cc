@@ -872,12 +872,22 @@ StatusOr<std::vector<YamlDocument>> LoadAll(std::string_view text, const LoadOpt
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
+    std::optional<Position> last_start;
     while (true) {
       const uint64_t budget = options.max_nodes - std::min<uint64_t>(emitted, options.max_nodes);
       TreeRecorder recorder(options, budget);
       if (!parser.HandleNextDocument(recorder)) {
         break;
       }
+      // yaml-cpp 0.7 returns a (null) document without consuming a token when the stream has
+      // a stray ',' at the top level ("{},a", ","), and then does so forever
+      // (jbeder/yaml-cpp#1040, fixed upstream after 0.8 by #1319). Every real document consumes
+      // at least one token, so two documents starting at the same place mean no progress.
+      const Position start = recorder.doc_start();
+      if (last_start && last_start->line == start.line && last_start->column == start.column) {
+        return InDocument(InvalidArgumentError(At(start) + ": unexpected ','"), index - 1);
+      }
+      last_start = start;
       const Tree& tree = recorder.tree();
       const uint32_t this_index = index++;
       if (tree.root == kNone || tree.nodes[tree.root].kind == YNode::Kind::kNull) {

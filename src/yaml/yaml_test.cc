@@ -393,6 +393,15 @@ TEST(YamlSyntax, InvalidUtf8AndControlCharactersAreRejected) {
   EXPECT_EQ(ToJson("a: h\xC3\xA9\n"), "{\"a\":\"h\xC3\xA9\"}");
 }
 
+TEST(YamlSyntax, StrayTopLevelCommaIsAnErrorNotAnEndlessLoop) {
+  // Found by fuzz/yaml_fuzzer: yaml-cpp 0.7 returned empty documents forever for these
+  // (jbeder/yaml-cpp#1040); LoadAll never returned.
+  for (const char* text : {",", "\n,\n", "{},a", "[], n:x", " {k: v}, n:-.INF}\n"}) {
+    EXPECT_THAT(LoadError(text), HasSubstr("unexpected ','")) << text;
+  }
+  EXPECT_THAT(LoadError("a: 1\n---\n,\n"), HasSubstr("line 3 column 1: unexpected ','"));
+}
+
 TEST(YamlSyntax, TabsInsideValuesAndWindowsLineEndingsAreFine) {
   EXPECT_EQ(ToJson("a: \"x\\ty\"\r\nb: 2\r\n"), R"({"a":"x\ty","b":2})");
 }
