@@ -20,5 +20,8 @@ void RegisterEval(CLI::App& app, int* exit_code);
 void RegisterReview(CLI::App& app, int* exit_code);
 void RegisterTest(CLI::App& app, int* exit_code);
 void RegisterLint(CLI::App& app, int* exit_code);
+// serve_cmd.cc: the HTTPS admission webhook and its throwaway certificates (docs/serve.md).
+void RegisterServe(CLI::App& app, int* exit_code);
+void RegisterCerts(CLI::App& app, int* exit_code);
 
 }  // namespace celgate::cli

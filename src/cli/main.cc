@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   celgate::cli::RegisterReview(app, &exit_code);
   celgate::cli::RegisterTest(app, &exit_code);
   celgate::cli::RegisterLint(app, &exit_code);
+  celgate::cli::RegisterServe(app, &exit_code);
+  celgate::cli::RegisterCerts(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

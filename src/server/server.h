@@ -1,0 +1,97 @@
+// server/server.h: the HTTPS admission webhook behind `celgate serve`.
+//
+// An HTTP/1.1 keep-alive server (Boost.Beast on Boost.Asio, TLS from net/tls.h) that answers
+//   POST <validate_path>[?timeout=Ns]  AdmissionReview v1/v1beta1 -> admission::Handler::Review
+//   GET  /healthz                      200 while the process serves
+//   GET  /readyz                       200 once policies and TLS are loaded, 503 while draining
+//   GET  /metrics                      Prometheus text (server/metrics.h)
+// The body of a 200 answer to POST is byte for byte what `celgate review` prints (without its
+// trailing newline). Malformed requests get 400/404/405/413/415/431 with a JSON metav1.Status
+// body; nothing a client sends can stop the server.
+//
+// Threads: `threads` I/O threads, each running its own io_context (one acceptor on thread 0
+// hands accepted sockets round-robin to the threads). A connection lives on one thread for its
+// whole life, so the request path takes no lock: it loads the current Handler (a shared_ptr
+// snapshot from HandlerSource), runs Review on the I/O thread and bumps per-thread counters.
+//
+// Shutdown (SIGTERM/SIGINT or Shutdown()): stop accepting, readyz -> 503, close idle
+// keep-alive connections at once, let in-flight requests finish and answer them with
+// `Connection: close`, then return from Run(); after `grace_period` remaining connections are
+// dropped. SIGHUP calls `on_reload` (which must not block for long: hand the work to another
+// thread).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "admission/handler.h"
+#include "base/status.h"
+
+namespace celgate::net {
+class TlsContextStore;
+}
+
+namespace celgate::server {
+
+class Metrics;
+
+// Returns the handler for one request; called once per request. Must be thread-safe and cheap.
+// Null = no policies loaded (the request gets 503).
+using HandlerSource = std::function<std::shared_ptr<const admission::Handler>()>;
+
+struct ServerOptions {
+  // Listen address and port; port 0 picks a free port (see Server::port()).
+  std::string address = "0.0.0.0";
+  int port = 8443;
+  // Plain-HTTP port for /metrics, /healthz and /readyz. -1 = none (they are served on the
+  // HTTPS port, which always serves them); 0 = pick a free port.
+  int metrics_port = -1;
+  // I/O threads; 0 = std::thread::hardware_concurrency().
+  int threads = 0;
+  // Largest accepted request body (413 beyond). kube-apiserver sends at most ~3 MiB objects.
+  size_t max_body_bytes = 16 << 20;
+  // Largest request header block (431 beyond).
+  size_t max_header_bytes = 64 << 10;
+  // Time allowed for the TLS handshake, for the request headers once the first byte of a
+  // request arrived, for the body, and for writing the response.
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds write_timeout{10'000};
+  // Keep-alive connections without a request for this long are closed. Longer than Go's
+  // http.Transport IdleConnTimeout (90 s) so that the client, not the server, closes first.
+  std::chrono::milliseconds idle_timeout{120'000};
+  // Budget for a review when the request carries no ?timeout= (kube-apiserver always does).
+  std::chrono::milliseconds default_review_timeout{10'000};
+  // Accepted connections beyond this are closed at once.
+  int max_connections = 10'000;
+  // After Shutdown(), connections still open after this are dropped and Run() returns.
+  std::chrono::milliseconds grace_period{25'000};
+  // Path of the admission endpoint.
+  std::string validate_path = "/validate";
+  // Install SIGTERM/SIGINT (shutdown) and SIGHUP (on_reload) handlers while Run() runs.
+  bool handle_signals = true;
+  // Called on SIGHUP from an I/O thread.
+  std::function<void()> on_reload;
+};
+
+class Server {
+ public:
+  // Binds the listening sockets. `tls` and `metrics` must outlive the server.
+  static StatusOr<std::unique_ptr<Server>> Create(const ServerOptions& options,
+                                                  net::TlsContextStore* tls,
+                                                  HandlerSource handlers, Metrics* metrics);
+  virtual ~Server() = default;
+
+  virtual int port() const = 0;
+  virtual int metrics_port() const = 0;  // -1 when there is no plain-HTTP port
+  // Serves until shut down; blocks the calling thread (which becomes I/O thread 0).
+  virtual void Run() = 0;
+  // Starts the graceful shutdown; thread-safe, idempotent, returns at once.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace celgate::server
