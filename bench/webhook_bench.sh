@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# bench/webhook_bench.sh: `celgate serve` against the nginx fixed-response ceiling, measured the
+# way ../shared/bench/webhook/run.sh measures its peers (wrk -t2 -c64, post.lua, the ~4.7 KB
+# Deployment AdmissionReview, HTTP/1.1 keep-alive over TLS on loopback).
+#
+#   bench/webhook_bench.sh [path/to/celgate]        (default build/celgate)
+#
+# Rows: nginx (constant ~300-byte answer), celgate with the ten matching policies of
+# gen_policies.py 10, celgate with gen_policies.py 100 (RSS). Columns: peak RPS, latency
+# percentiles at peak, p99 at about half of each server's own peak rate (wrk paced by a Lua
+# delay() per connection: closed loop, so it understates queueing compared with wrk2's open
+# loop), server RSS after load, and the celgate/nginx RPS ratio.
+#
+# Knobs: DURATION (10) WARMUP (2) THREADS (2) CONNS (64) PIN (1: server on CPU 0, wrk on CPU 1)
+# SERVER_THREADS (celgate I/O threads; default 1 when pinned, else number of CPUs) PORT_BASE.
+# Shared files are copied into a scratch directory; nothing is written under ../shared.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CELGATE="$(realpath "${1:-$ROOT/build/celgate}")"
+SHARED="$(realpath "$ROOT/../shared/bench/webhook")"
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-2}"
+THREADS="${THREADS:-2}"
+CONNS="${CONNS:-64}"
+PIN="${PIN:-1}"
+PORT_BASE="${PORT_BASE:-19443}"
+if [ "$PIN" = 1 ]; then SERVER_THREADS="${SERVER_THREADS:-1}"; else SERVER_THREADS="${SERVER_THREADS:-0}"; fi
+SCRATCH="$(mktemp -d /tmp/celgate-webhook-bench-XXXXXX)"
+OUT="${OUT:-$SCRATCH/summary.md}"
+
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+for t in wrk nginx python3 curl; do
+  command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || { echo "missing $t (make deps)" >&2; exit 2; }
+done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+[ -x "$CELGATE" ] || { echo "no celgate binary at $CELGATE" >&2; exit 2; }
+
+cp "$SHARED/post.lua" "$SHARED/admissionreview-deployment.json" \
+   "$SHARED/admissionreview-response.json" "$SHARED/policies/gen_policies.py" "$SCRATCH/"
+cd "$SCRATCH"
+# Paced variant: each connection waits WRK_DELAY_MS between requests.
+{ cat post.lua; printf '\nlocal pace = tonumber(os.getenv("WRK_DELAY_MS") or "0")\nfunction delay() return pace end\n'; } > paced.lua
+python3 gen_policies.py 10 > ten.yaml
+python3 gen_policies.py 100 > hundred.yaml
+"$CELGATE" certs --out certs --dns localhost --ip 127.0.0.1 >/dev/null
+
+server_cpu=(); client_cpu=()
+if [ "$PIN" = 1 ]; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() { local i; for ((i = 0; i < 100; i++)); do port_free "$1" || return 0; sleep 0.1; done; return 1; }
+rss_kb() { awk '/^VmRSS:/ {s += $2} END {print s + 0}' $(for p in "$1" $(pgrep -P "$1" || true); do echo "/proc/$p/status"; done) 2>/dev/null; }
+json_field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval("d"+sys.argv[2]))' "$1" "$2"; }
+
+# wrk_run <url> <script> <conns> <seconds> [delay_ms] -> WRK_JSON line
+wrk_run() {
+  ADMISSION_BODY="$SCRATCH/admissionreview-deployment.json" WRK_DELAY_MS="${5:-0}" \
+    timeout $(($4 + 30)) "${client_cpu[@]}" wrk -t"$THREADS" -c"$3" -d"$4s" --timeout 5s \
+    -s "$2" "$1" 2>&1 | sed -n 's/^WRK_JSON //p'
+}
+
+# measure <label> <url> <pid> <policies>: appends a table row
+ROWS=()
+NGINX_RPS=0
+measure() {
+  local label="$1" url="$2" pid="$3" policies="$4"
+  log "$label: warm-up ${WARMUP}s"
+  wrk_run "$url" post.lua "$CONNS" "$WARMUP" >/dev/null || true
+  log "$label: wrk -t$THREADS -c$CONNS -d${DURATION}s -s post.lua $url"
+  local peak; peak="$(wrk_run "$url" post.lua "$CONNS" "$DURATION")"
+  local rss; rss="$(rss_kb "$pid")"
+  local rps p50 p99 p999 errs
+  rps="$(json_field "$peak" '["rps"]')"
+  p50="$(json_field "$peak" '["latency_us"]["p50"]')"
+  p99="$(json_field "$peak" '["latency_us"]["p99"]')"
+  p999="$(json_field "$peak" '["latency_us"]["p999"]')"
+  errs="$(json_field "$peak" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
+  # Half of this server's own peak: CONNS connections each waiting delay ms between requests.
+  local delay; delay="$(python3 -c "print(max(1, round($CONNS * 1000 / ($rps / 2))))")"
+  log "$label: paced run, ${delay} ms between requests per connection (target ~$(python3 -c "print(round($rps/2))") rps)"
+  local half; half="$(wrk_run "$url" paced.lua "$CONNS" "$DURATION" "$delay")"
+  local hrps hp99
+  hrps="$(json_field "$half" '["rps"]')"
+  hp99="$(json_field "$half" '["latency_us"]["p99"]')"
+  if [ "$label" = nginx ]; then NGINX_RPS="$rps"; fi
+  local ratio; ratio="$(python3 -c "print(f'{$rps / $NGINX_RPS:.2f}' if $NGINX_RPS > 0 else '-')")"
+  ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s @ %s rps | %s | %s |' \
+    "$label" "$policies" "$(printf '%.0f' "$rps")" "$(python3 -c "print(f'{$p50/1000:.2f}')")" \
+    "$(python3 -c "print(f'{$p99/1000:.2f}')")" "$(python3 -c "print(f'{$p999/1000:.2f}')")" "$errs" \
+    "$(python3 -c "print(f'{$hp99/1000:.2f}')")" "$(printf '%.0f' "$hrps")" \
+    "$(python3 -c "print(f'{$rss/1024:.0f}')")" "$ratio")")
+}
+
+# ---- nginx: the h1 server of run.sh (constant AdmissionReview answer)
+p_nginx="$PORT_BASE"
+while ! port_free "$p_nginx"; do p_nginx=$((p_nginx + 10)); done
+mkdir -p nginx/logs nginx/tmp
+resp="$(cat admissionreview-response.json)"
+cat > nginx/nginx.conf <<NGX
+worker_processes auto;
+pid $SCRATCH/nginx/nginx.pid;
+error_log $SCRATCH/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $SCRATCH/nginx/tmp/body;
+  proxy_temp_path $SCRATCH/nginx/tmp/proxy;
+  fastcgi_temp_path $SCRATCH/nginx/tmp/fastcgi;
+  uwsgi_temp_path $SCRATCH/nginx/tmp/uwsgi;
+  scgi_temp_path $SCRATCH/nginx/tmp/scgi;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;
+  client_body_buffer_size 64k;
+  ssl_certificate $SCRATCH/certs/tls.crt;
+  ssl_certificate_key $SCRATCH/certs/tls.key;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_session_cache shared:SSL:1m;
+  server {
+    listen 127.0.0.1:$p_nginx ssl;
+    location / { default_type application/json; return 200 '$resp'; }
+  }
+}
+NGX
+"${server_cpu[@]}" "$NGINX" -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" -g 'daemon off;' 2>nginx/logs/stderr.log &
+npid=$!; PIDS+=("$npid")
+wait_port "$p_nginx"
+measure nginx "https://127.0.0.1:$p_nginx/validate" "$npid" "-"
+kill -TERM "$npid"; wait "$npid" 2>/dev/null || true
+
+# ---- celgate with 10 and 100 policies
+for set in ten hundred; do
+  p="$((PORT_BASE + 1))"
+  while ! port_free "$p"; do p=$((p + 10)); done
+  "${server_cpu[@]}" "$CELGATE" serve -f "$set.yaml" --tls-cert certs/tls.crt --tls-key certs/tls.key \
+    --address 127.0.0.1 --port "$p" --threads "$SERVER_THREADS" --log-level warn \
+    2>"celgate-$set.log" &
+  cpid=$!; PIDS+=("$cpid")
+  wait_port "$p"
+  sample="$(curl -s --cacert certs/ca.crt -H 'Content-Type: application/json' \
+    --data-binary @admissionreview-deployment.json "https://127.0.0.1:$p/validate?timeout=10s")"
+  log "celgate ($set) answers: $sample"
+  measure "celgate" "https://127.0.0.1:$p/validate" "$cpid" "$(grep -c '^kind: ValidatingAdmissionPolicy$' "$set.yaml")"
+  kill -TERM "$cpid"; wait "$cpid" 2>/dev/null || true
+done
+
+{
+  echo "date_utc=$(date -u +%Y%m%dT%H%M%SZ) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
+  echo "duration=${DURATION}s warmup=${WARMUP}s wrk threads=$THREADS conns=$CONNS pin=$PIN celgate threads=$SERVER_THREADS"
+  echo
+  echo "| server | policies | RPS | p50 ms | p99 ms | p99.9 ms | errors | p99 ms at ~half peak | RSS MiB | RPS / nginx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${ROWS[@]}"
+} | tee "$OUT"
+log "summary in $OUT"
