@@ -160,7 +160,8 @@ inline Value Value::Find(std::string_view key) const {
   const internal::Member* m = n_->members;
   for (uint32_t i = 0; i < n; ++i) {
     if (m[i].key.size == key.size() &&
-        (key.empty() || std::memcmp(m[i].key.s, key.data(), key.size()) == 0)) {
+        (key.empty() || (m[i].key.s[0] == key[0] &&
+                         std::memcmp(m[i].key.s, key.data(), key.size()) == 0))) {
       return Value(&m[i].value);
     }
   }

@@ -235,6 +235,21 @@ bool ValueCompare(const Value& a, const Value& b, int* result, bool* nan) {
   return true;
 }
 
+size_t MapValue::FindPath(const std::string_view* keys, size_t n, Arena& arena,
+                          Value* out) const {
+  const MapValue* m = this;
+  for (size_t i = 0; i < n; ++i) {
+    Value v;
+    if (!m->FindString(keys[i], arena, &v)) return i;
+    *out = v;
+    if (i + 1 < n) {
+      if (v.kind() != ValueKind::kMap) return i + 1;
+      m = &v.map();
+    }
+  }
+  return n;
+}
+
 bool IsValidMapKey(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kBool:

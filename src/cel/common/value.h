@@ -166,6 +166,12 @@ class MapValue {
   }
   virtual Value KeyAt(size_t i, Arena& arena) const = 0;
   virtual Value ValueAt(size_t i, Arena& arena) const = 0;
+  // Follows `n` string keys through nested maps (`m.a.b.c`), as repeated FindString would,
+  // and returns how many it consumed, k. *out is the value reached after k keys (this map
+  // when k is 0). k < n means: if *out is a map, key k is missing from it; otherwise *out is
+  // not a map and the caller selects key k generically. Implementations over documents
+  // override it to walk without creating a view per level.
+  virtual size_t FindPath(const std::string_view* keys, size_t n, Arena& arena, Value* out) const;
 
  protected:
   ~MapValue() = default;

@@ -164,17 +164,20 @@ class SelectChainStep final : public Step {
     Value v = operand_->Eval(f);
     if (f.aborted || v.is_error()) return v;
     if (!f.Charge(fields_.size() * cost::kSelect)) return Value();
-    for (std::string_view field : fields_) {
+    const size_t n = fields_.size();
+    size_t i = 0;
+    while (i < n) {
       if (v.kind() == ValueKind::kMap) {
-        Value out;
-        if (!v.map().FindString(field, *f.arena, &out)) {
-          return f.Error("no such key: " + std::string(field));
+        // Walk as many keys as the map implementation can in one call.
+        i += v.map().FindPath(fields_.data() + i, n - i, *f.arena, &v);
+        if (i == n) return v;
+        if (v.kind() == ValueKind::kMap) {
+          return f.Error("no such key: " + std::string(fields_[i]));
         }
-        v = out;
-      } else {
-        v = SelectField(f, v, field, false);
-        if (v.is_error()) return v;
       }
+      v = SelectField(f, v, fields_[i], false);
+      if (v.is_error()) return v;
+      ++i;
     }
     return v;
   }
@@ -425,34 +428,76 @@ class CallStep final : public Step {
  public:
   CallStep(ExprId id, std::string_view name, std::vector<StepPtr> args,
            std::vector<Candidate> candidates)
-      : Step(id), name_(name), args_(std::move(args)), cands_(std::move(candidates)) {
+      : Step(id), name_(name), args_(std::move(args)) {
     strict_ = true;
-    for (const Candidate& c : cands_) strict_ = strict_ && c.decl->strict;
+    size_t n = args_.size();
+    for (const Candidate& c : candidates) {
+      strict_ = strict_ && c.decl->strict;
+      Resolved r;
+      r.decl = c.decl;
+      r.prepared = c.prepared;
+      for (const ArgMatcher& m : c.decl->matchers) {
+        if (m.any) {
+          codes_.push_back(kAnyKind);
+        } else {
+          codes_.push_back(static_cast<uint8_t>(m.kind));
+          r.has_opaque = r.has_opaque || m.kind == ValueKind::kOpaque;
+        }
+      }
+      codes_.resize(cands_.size() * n + n, kAnyKind);  // arity checked by the planner
+      cands_.push_back(r);
+      // Built-in arithmetic and ordering on two ints or two doubles run inline (same
+      // semantics and cost as the standard library overloads they stand for).
+      const std::string& oid = c.decl->id;
+      if (n == 2 && (oid == FastId(name, "int64") || oid == FastId(name, "double"))) {
+        fast_op_ = FastOpFor(name);
+        if (oid == FastId(name, "int64")) fast_int_ = true;
+        if (oid == FastId(name, "double") && fast_op_ != FastOp::kMod) fast_double_ = true;
+      }
+    }
   }
   Value Eval(Frame& f) const override {
     constexpr size_t kInline = 6;
-    Value inline_args[kInline];
-    Value* args = args_.size() <= kInline ? inline_args : f.arena->NewArray<Value>(args_.size());
-    for (size_t i = 0; i < args_.size(); ++i) {
+    alignas(Value) unsigned char inline_args[kInline * sizeof(Value)];  // written before read
+    const size_t n = args_.size();
+    Value* args = n <= kInline ? reinterpret_cast<Value*>(inline_args) : f.arena->NewArray<Value>(n);
+    for (size_t i = 0; i < n; ++i) {
       args[i] = args_[i]->Eval(f);
       if (f.aborted) return args[i];
       if (strict_ && args[i].is_error()) return args[i];
     }
-    const Candidate* chosen = nullptr;
-    if (cands_.size() == 1) {
-      chosen = &cands_[0];
-      if (!Matches(*chosen->decl, args)) chosen = nullptr;
-    } else {
-      for (const Candidate& c : cands_) {
-        if (Matches(*c.decl, args)) {
-          chosen = &c;
+    if (fast_op_ != FastOp::kNone && args[0].kind() == args[1].kind()) {
+      if (fast_int_ && args[0].kind() == ValueKind::kInt) {
+        if (!f.Charge(cost::kCall)) return Value();
+        return IntOp(f, args[0].int_value(), args[1].int_value());
+      }
+      if (fast_double_ && args[0].kind() == ValueKind::kDouble) {
+        if (!f.Charge(cost::kCall)) return Value();
+        return DoubleOp(args[0].double_value(), args[1].double_value());
+      }
+    }
+    // Dispatch on runtime kinds: one byte per parameter, 0xFF for dyn and type parameters.
+    const Resolved* chosen = nullptr;
+    const uint8_t* codes = codes_.data();
+    for (const Resolved& c : cands_) {
+      bool ok = true;
+      for (size_t i = 0; i < n; ++i) {
+        uint8_t code = codes[i];
+        if (code != kAnyKind && code != static_cast<uint8_t>(args[i].kind())) {
+          ok = false;
           break;
         }
+      }
+      codes += n;
+      if (ok && c.has_opaque) ok = MatchesOpaque(*c.decl, args);
+      if (ok) {
+        chosen = &c;
+        break;
       }
     }
     if (chosen == nullptr) {
       if (!strict_) {
-        for (size_t i = 0; i < args_.size(); ++i) {
+        for (size_t i = 0; i < n; ++i) {
           if (args[i].is_error()) return args[i];
         }
       }
@@ -468,7 +513,85 @@ class CallStep final : public Step {
   }
 
  private:
-  static bool Matches(const OverloadDecl& d, const Value* args) {
+  enum class FastOp : uint8_t { kNone, kLess, kLessEq, kGreater, kGreaterEq, kAdd, kSub, kMul,
+                                kDiv, kMod };
+  static FastOp FastOpFor(std::string_view fn) {
+    if (fn == op::kLess) return FastOp::kLess;
+    if (fn == op::kLessEquals) return FastOp::kLessEq;
+    if (fn == op::kGreater) return FastOp::kGreater;
+    if (fn == op::kGreaterEquals) return FastOp::kGreaterEq;
+    if (fn == op::kAdd) return FastOp::kAdd;
+    if (fn == op::kSubtract) return FastOp::kSub;
+    if (fn == op::kMultiply) return FastOp::kMul;
+    if (fn == op::kDivide) return FastOp::kDiv;
+    if (fn == op::kModulo) return FastOp::kMod;
+    return FastOp::kNone;
+  }
+  // The standard library's overload id for `fn` on two values of `kind` ("less_int64", ...).
+  static std::string FastId(std::string_view fn, std::string_view kind) {
+    const char* prefix = fn == op::kLess            ? "less_"
+                         : fn == op::kLessEquals    ? "less_equals_"
+                         : fn == op::kGreater       ? "greater_"
+                         : fn == op::kGreaterEquals ? "greater_equals_"
+                         : fn == op::kAdd           ? "add_"
+                         : fn == op::kSubtract      ? "subtract_"
+                         : fn == op::kMultiply      ? "multiply_"
+                         : fn == op::kDivide        ? "divide_"
+                         : fn == op::kModulo        ? "modulo_"
+                                                    : nullptr;
+    if (prefix == nullptr) return std::string();
+    return std::string(prefix) + std::string(kind);
+  }
+  Value IntOp(Frame& f, int64_t a, int64_t b) const {
+    int64_t r;
+    switch (fast_op_) {
+      case FastOp::kLess: return Value::Bool(a < b);
+      case FastOp::kLessEq: return Value::Bool(a <= b);
+      case FastOp::kGreater: return Value::Bool(a > b);
+      case FastOp::kGreaterEq: return Value::Bool(a >= b);
+      case FastOp::kAdd:
+        return __builtin_add_overflow(a, b, &r) ? f.Error("integer overflow") : Value::Int(r);
+      case FastOp::kSub:
+        return __builtin_sub_overflow(a, b, &r) ? f.Error("integer overflow") : Value::Int(r);
+      case FastOp::kMul:
+        return __builtin_mul_overflow(a, b, &r) ? f.Error("integer overflow") : Value::Int(r);
+      case FastOp::kDiv:
+        if (b == 0) return f.Error("division by zero");
+        if (a == std::numeric_limits<int64_t>::min() && b == -1) {
+          return f.Error("integer overflow");
+        }
+        return Value::Int(a / b);
+      case FastOp::kMod:
+        if (b == 0) return f.Error("modulus by zero");
+        if (a == std::numeric_limits<int64_t>::min() && b == -1) {
+          return f.Error("integer overflow");
+        }
+        return Value::Int(a % b);
+      case FastOp::kNone: break;
+    }
+    return Value();
+  }
+  Value DoubleOp(double a, double b) const {
+    switch (fast_op_) {
+      case FastOp::kLess: return Value::Bool(a < b);  // NaN compares false, as cel-go
+      case FastOp::kLessEq: return Value::Bool(a <= b);
+      case FastOp::kGreater: return Value::Bool(a > b);
+      case FastOp::kGreaterEq: return Value::Bool(a >= b);
+      case FastOp::kAdd: return Value::Double(a + b);
+      case FastOp::kSub: return Value::Double(a - b);
+      case FastOp::kMul: return Value::Double(a * b);
+      case FastOp::kDiv: return Value::Double(a / b);
+      default: return Value();
+    }
+  }
+
+  static constexpr uint8_t kAnyKind = 0xFF;
+  struct Resolved {
+    const OverloadDecl* decl = nullptr;
+    const void* prepared = nullptr;
+    bool has_opaque = false;  // some parameter is a library type: compare type names too
+  };
+  static bool MatchesOpaque(const OverloadDecl& d, const Value* args) {
     for (size_t i = 0; i < d.matchers.size(); ++i) {
       if (!d.matchers[i].Matches(args[i])) return false;
     }
@@ -476,8 +599,12 @@ class CallStep final : public Step {
   }
   std::string_view name_;
   std::vector<StepPtr> args_;
-  std::vector<Candidate> cands_;
+  std::vector<Resolved> cands_;
+  std::vector<uint8_t> codes_;  // cands_.size() x args_.size() parameter kind codes
   bool strict_;
+  FastOp fast_op_ = FastOp::kNone;
+  bool fast_int_ = false;     // an (int, int) standard overload is among the candidates
+  bool fast_double_ = false;  // likewise (double, double)
 };
 
 // ---- Aggregates ----------------------------------------------------------------------------
@@ -1171,19 +1298,22 @@ StatusOr<Value> Program::Eval(const Activation& activation, Arena& arena,
   f.trace = trace;
   size_t locals = state_->local_count;
   size_t globals = activation.size();
+  // Locals are written before they are read and the lazy cache is read only once computed,
+  // so neither needs initialising; only the lazy-state bytes do.
   constexpr size_t kInline = 16;
-  Value inline_locals[kInline];
-  Value inline_cache[kInline];
-  uint8_t inline_state[kInline] = {};
-  f.locals = locals <= kInline ? inline_locals : arena.NewArray<Value>(locals);
+  alignas(Value) unsigned char inline_locals[kInline * sizeof(Value)];
+  alignas(Value) unsigned char inline_cache[kInline * sizeof(Value)];
+  uint8_t inline_state[kInline];
+  f.locals = locals <= kInline ? reinterpret_cast<Value*>(inline_locals)
+                               : arena.NewArray<Value>(locals);
   if (globals <= kInline) {
-    f.lazy_cache = inline_cache;
+    f.lazy_cache = reinterpret_cast<Value*>(inline_cache);
     f.lazy_state = inline_state;
   } else {
     f.lazy_cache = arena.NewArray<Value>(globals);
     f.lazy_state = arena.NewArray<uint8_t>(globals);
-    std::memset(f.lazy_state, 0, globals);
   }
+  std::memset(f.lazy_state, 0, globals);
   Value v = state_->root->Eval(f);
   if (stats) stats->cost = f.cost;
   if (f.aborted) return f.status;

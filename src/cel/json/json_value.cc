@@ -33,6 +33,24 @@ class JsonMap final : public MapValue {
     *out = FromJson(f, arena);
     return true;
   }
+  size_t FindPath(const std::string_view* keys, size_t n, Arena& arena,
+                  Value* out) const override {
+    json::Value v = v_;
+    for (size_t i = 0; i < n; ++i) {
+      if (!v.is_object()) {
+        *out = FromJson(v, arena);
+        return i;
+      }
+      json::Value next = v.Find(keys[i]);
+      if (!next.valid()) {
+        if (i > 0) *out = FromJson(v, arena);
+        return i;
+      }
+      v = next;
+    }
+    *out = FromJson(v, arena);
+    return n;
+  }
   Value KeyAt(size_t i, Arena&) const override { return Value::String(v_.key_at(i)); }
   Value ValueAt(size_t i, Arena& arena) const override { return FromJson(v_.value_at(i), arena); }
 
