@@ -48,7 +48,7 @@ echo
 
 echo "== celgate eval: the same kind of expressions, one at a time"
 run() {
-  printf '$ celgate eval %q --var object=@examples/deployment.json\n' "$1"
+  printf '$ celgate eval "%s" --var object=@examples/deployment.json\n' "$1"
   "$celgate" eval "$1" --var "object=@$here/deployment.json" || true
   echo
 }
