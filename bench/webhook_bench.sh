@@ -12,7 +12,9 @@
 # loop), server RSS after load, and the celgate/nginx RPS ratio.
 #
 # Knobs: DURATION (10) WARMUP (2) THREADS (2) CONNS (64) PIN (1: server on CPU 0, wrk on CPU 1)
-# SERVER_THREADS (celgate I/O threads; default 1 when pinned, else number of CPUs) PORT_BASE.
+# SERVER_THREADS (celgate I/O threads; default = CPUs, like nginx's workers) PORT_BASE.
+# Also reported: server CPU % during the peak run and requests per server CPU-second, which
+# stays meaningful when other work on the machine steals CPU from both servers.
 # Shared files are copied into a scratch directory; nothing is written under ../shared.
 set -euo pipefail
 
@@ -25,7 +27,9 @@ THREADS="${THREADS:-2}"
 CONNS="${CONNS:-64}"
 PIN="${PIN:-1}"
 PORT_BASE="${PORT_BASE:-19443}"
-if [ "$PIN" = 1 ]; then SERVER_THREADS="${SERVER_THREADS:-1}"; else SERVER_THREADS="${SERVER_THREADS:-0}"; fi
+# Same number of runnable threads as nginx's `worker_processes auto` (one per CPU), so both get
+# the same CFS share when pinned to one CPU.
+SERVER_THREADS="${SERVER_THREADS:-0}"
 SCRATCH="$(mktemp -d /tmp/celgate-webhook-bench-XXXXXX)"
 OUT="${OUT:-$SCRATCH/summary.md}"
 
@@ -59,6 +63,7 @@ if [ "$PIN" = 1 ]; then server_cpu=(taskset -c 0); client_cpu=(taskset -c 1); fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() { local i; for ((i = 0; i < 100; i++)); do port_free "$1" || return 0; sleep 0.1; done; return 1; }
+cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1" || true); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 rss_kb() { awk '/^VmRSS:/ {s += $2} END {print s + 0}' $(for p in "$1" $(pgrep -P "$1" || true); do echo "/proc/$p/status"; done) 2>/dev/null; }
 json_field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval("d"+sys.argv[2]))' "$1" "$2"; }
 
@@ -72,12 +77,16 @@ wrk_run() {
 # measure <label> <url> <pid> <policies>: appends a table row
 ROWS=()
 NGINX_RPS=0
+NGINX_PER_CPU=1
 measure() {
   local label="$1" url="$2" pid="$3" policies="$4"
   log "$label: warm-up ${WARMUP}s"
   wrk_run "$url" post.lua "$CONNS" "$WARMUP" >/dev/null || true
   log "$label: wrk -t$THREADS -c$CONNS -d${DURATION}s -s post.lua $url"
+  local t0; t0="$(cpu_ticks "$pid")"
   local peak; peak="$(wrk_run "$url" post.lua "$CONNS" "$DURATION")"
+  local t1; t1="$(cpu_ticks "$pid")"
+  local cpu; cpu="$(python3 -c "print(100 * ($t1 - $t0) / $(getconf CLK_TCK) / $DURATION)")"
   local rss; rss="$(rss_kb "$pid")"
   local rps p50 p99 p999 errs
   rps="$(json_field "$peak" '["rps"]')"
@@ -94,11 +103,14 @@ measure() {
   hp99="$(json_field "$half" '["latency_us"]["p99"]')"
   if [ "$label" = nginx ]; then NGINX_RPS="$rps"; fi
   local ratio; ratio="$(python3 -c "print(f'{$rps / $NGINX_RPS:.2f}' if $NGINX_RPS > 0 else '-')")"
-  ROWS+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s @ %s rps | %s | %s |' \
-    "$label" "$policies" "$(printf '%.0f' "$rps")" "$(python3 -c "print(f'{$p50/1000:.2f}')")" \
+  local per_cpu; per_cpu="$(python3 -c "print(round($rps / max($cpu, 1) * 100))")"
+  if [ "$label" = nginx ]; then NGINX_PER_CPU="$per_cpu"; fi
+  local cpu_ratio; cpu_ratio="$(python3 -c "print(f'{$per_cpu / $NGINX_PER_CPU:.2f}')")"
+  ROWS+=("$(printf '| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s @ %s rps | %s | %s | %s |' \
+    "$label" "$policies" "$(printf '%.0f' "$rps")" "$cpu" "$per_cpu" "$(python3 -c "print(f'{$p50/1000:.2f}')")" \
     "$(python3 -c "print(f'{$p99/1000:.2f}')")" "$(python3 -c "print(f'{$p999/1000:.2f}')")" "$errs" \
     "$(python3 -c "print(f'{$hp99/1000:.2f}')")" "$(printf '%.0f' "$hrps")" \
-    "$(python3 -c "print(f'{$rss/1024:.0f}')")" "$ratio")")
+    "$(python3 -c "print(f'{$rss/1024:.0f}')")" "$ratio" "$cpu_ratio")")
 }
 
 # ---- nginx: the h1 server of run.sh (constant AdmissionReview answer)
@@ -157,8 +169,8 @@ done
   echo "date_utc=$(date -u +%Y%m%dT%H%M%SZ) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
   echo "duration=${DURATION}s warmup=${WARMUP}s wrk threads=$THREADS conns=$CONNS pin=$PIN celgate threads=$SERVER_THREADS"
   echo
-  echo "| server | policies | RPS | p50 ms | p99 ms | p99.9 ms | errors | p99 ms at ~half peak | RSS MiB | RPS / nginx |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| server | policies | RPS | server CPU % | req per CPU-s | p50 ms | p99 ms | p99.9 ms | errors | p99 ms at ~half peak | RSS MiB | RPS / nginx | per-CPU / nginx |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
 } | tee "$OUT"
 log "summary in $OUT"

@@ -127,6 +127,24 @@ class Client {
     return r;
   }
 
+  // Writes raw bytes (to send a request in pieces).
+  bool RawWrite(const std::string& bytes) {
+    beast::get_lowest_layer(stream_).expires_after(10s);
+    asio::write(stream_, asio::buffer(bytes), ec_);
+    return !ec_;
+  }
+  std::optional<HttpResult> ReadResponse() {
+    http::response<http::string_body> res;
+    beast::get_lowest_layer(stream_).expires_after(10s);
+    http::read(stream_, buffer_, res, ec_);
+    if (ec_) return std::nullopt;
+    HttpResult r;
+    r.status = res.result_int();
+    r.body = res.body();
+    r.keep_alive = res.keep_alive();
+    return r;
+  }
+
   // Reads until the peer closes; true when it did within the timeout.
   bool WaitClosed(std::chrono::milliseconds t) {
     beast::get_lowest_layer(stream_).expires_after(t);
@@ -551,6 +569,34 @@ TEST(ServeShutdown, SigtermClosesIdleConnectionsAndExitsPromptly) {
   EXPECT_EQ(rc, 0) << s.log();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
   EXPECT_NE(s.log().find("\"msg\":\"shutting down\""), std::string::npos);
+}
+
+TEST(ServeShutdown, SigtermLetsAnInFlightRequestFinishWithConnectionClose) {
+  ServerProcess s;
+  ASSERT_GT(s.port(), 0) << s.log();
+  Client busy(s.port(), s.ca());
+  ASSERT_TRUE(busy.ok());
+  std::string body = Request("denied");
+  std::string head = "POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n";
+  ASSERT_TRUE(busy.RawWrite(head + body.substr(0, 100)));
+  std::this_thread::sleep_for(100ms);  // the server has seen the request start
+  kill(s.pid(), SIGTERM);
+  std::this_thread::sleep_for(300ms);
+  {
+    // No new connections once draining.
+    Client late(s.port(), s.ca());
+    EXPECT_FALSE(late.ok() && late.Send(http::verb::get, "/healthz", "", "").has_value());
+  }
+  ASSERT_TRUE(busy.RawWrite(body.substr(100)));
+  auto r = busy.ReadResponse();
+  ASSERT_TRUE(r.has_value()) << busy.error() << s.log();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_FALSE(r->keep_alive);
+  EXPECT_EQ(r->body, ReviewOffline((s.dir() / "policies").string(),
+                                   kSrc + "/examples/requests/denied.json"));
+  EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
 }
 
 }  // namespace
