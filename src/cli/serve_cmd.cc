@@ -48,6 +48,7 @@ struct ServeArgs {
   std::string log_level = "info";
   int metrics_port = 0;
   std::string grace_period = "25s";
+  std::string shutdown_delay = "0s";
   std::string reload_interval = "2s";
   std::string idle_timeout = "120s";
   size_t max_body_bytes = 16 << 20;
@@ -170,6 +171,7 @@ int RunServe(const ServeArgs& args) {
   so.validate_path = args.validate_path;
   std::chrono::milliseconds reload_every{2000};
   if (!ParseDuration(args.grace_period, &so.grace_period) ||
+      !ParseDuration(args.shutdown_delay, &so.shutdown_delay) ||
       !ParseDuration(args.reload_interval, &reload_every) ||
       !ParseDuration(args.idle_timeout, &so.idle_timeout)) {
     std::cerr << "celgate serve: bad duration (use e.g. 25s, 500ms, 2m)\n";
@@ -327,6 +329,9 @@ void RegisterServe(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--grace-period", args->grace_period,
                   "On SIGTERM, time allowed for in-flight requests")
+      ->capture_default_str();
+  cmd->add_option("--shutdown-delay", args->shutdown_delay,
+                  "On SIGTERM, keep serving (readyz 503) this long before draining")
       ->capture_default_str();
   cmd->add_option("--max-body-bytes", args->max_body_bytes, "Largest request body (413 beyond)")
       ->capture_default_str();

@@ -222,8 +222,16 @@ class ServerImpl final : public Server {
         return;
       }
       LogInfo("signal received", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-      Shutdown();
       signals->cancel();
+      if (options_.shutdown_delay.count() > 0) {
+        ready_.store(false);
+        LogInfo("still serving before the drain",
+                {{"shutdown_delay_s", std::chrono::duration<double>(options_.shutdown_delay).count()}});
+        auto timer = std::make_shared<asio::steady_timer>(workers_[0]->ioc, options_.shutdown_delay);
+        timer->async_wait([this, timer](const boost::system::error_code&) { Shutdown(); });
+      } else {
+        Shutdown();
+      }
     });
   }
 

@@ -68,6 +68,10 @@ struct ServerOptions {
   std::chrono::milliseconds default_review_timeout{10'000};
   // Accepted connections beyond this are closed at once.
   int max_connections = 10'000;
+  // On SIGTERM/SIGINT: keep serving (with /readyz answering 503) this long before the drain
+  // starts, so that endpoints controllers and load balancers stop sending new connections
+  // first (a terminating pod still receives them for a while). 0 = drain at once.
+  std::chrono::milliseconds shutdown_delay{0};
   // After Shutdown(), connections still open after this are dropped and Run() returns.
   std::chrono::milliseconds grace_period{25'000};
   // Path of the admission endpoint.

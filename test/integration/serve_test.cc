@@ -599,4 +599,20 @@ TEST(ServeShutdown, SigtermLetsAnInFlightRequestFinishWithConnectionClose) {
   EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
 }
 
+TEST(ServeShutdown, ShutdownDelayKeepsServingWithReadyzUnavailable) {
+  ServerProcess s({"--shutdown-delay", "1s"});
+  ASSERT_GT(s.port(), 0) << s.log();
+  kill(s.pid(), SIGTERM);
+  std::this_thread::sleep_for(300ms);
+  Client c(s.port(), s.ca());
+  ASSERT_TRUE(c.ok()) << c.error();
+  auto rz = c.Send(http::verb::get, "/readyz", "", "");
+  ASSERT_TRUE(rz.has_value());
+  EXPECT_EQ(rz->status, 503);
+  auto r = c.Send(http::verb::post, "/validate", Request("allowed"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
+}
+
 }  // namespace
