@@ -20,13 +20,8 @@ constexpr const char* kVerdictNames[kNumVerdicts] = {"allow", "warn", "deny", "e
 thread_local int t_shard = 0;
 
 void AppendF(std::string* out, const char* fmt, auto... args) {
-  char buf[512];
-  int n = std::snprintf(buf, sizeof buf, fmt, args...);
+  int n = std::snprintf(nullptr, 0, fmt, args...);
   if (n <= 0) return;
-  if (static_cast<size_t>(n) < sizeof buf) {
-    out->append(buf, static_cast<size_t>(n));
-    return;
-  }
   size_t old = out->size();
   out->resize(old + static_cast<size_t>(n) + 1);
   std::snprintf(out->data() + old, static_cast<size_t>(n) + 1, fmt, args...);
