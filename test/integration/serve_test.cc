@@ -408,7 +408,9 @@ TEST_F(ServeTest, GarbageDoesNotHurtTheServer) {
     http::response<http::string_body> res;
     boost::system::error_code ec;
     http::read(s, b, res, ec);
-    if (!ec) EXPECT_EQ(res.result_int(), 400);
+    if (!ec) {
+      EXPECT_EQ(res.result_int(), 400);
+    }
   }
   {
     // Plain TCP, no TLS at all.
