@@ -7,7 +7,7 @@ namespace celgate::cli {
 
 StatusOr<std::shared_ptr<const cel::Env>> BuildEvalEnvironment(
     const std::string& kubernetes_version,
-    const std::vector<std::pair<std::string, json::Value>>& bindings) {
+    const std::vector<std::pair<std::string, json::Value>>& bindings, bool extended) {
   k8s::cellib::Version version = k8s::cellib::kNewestVersion;
   if (!kubernetes_version.empty()) {
     StatusOr<k8s::cellib::Version> v = k8s::cellib::ParseVersion(kubernetes_version);
@@ -15,7 +15,8 @@ StatusOr<std::shared_ptr<const cel::Env>> BuildEvalEnvironment(
     version = *v;
   }
   cel::EnvBuilder b;
-  for (const cel::Library& lib : k8s::cellib::Libraries(version)) b.AddLibrary(lib);
+  b.SetOptions(k8s::cellib::EnvOptionsFor(version, extended));
+  for (const cel::Library& lib : k8s::cellib::Libraries(version, extended)) b.AddLibrary(lib);
   for (const auto& [name, value] : bindings) b.AddVariable(name, cel::Type::Dyn());
   return b.Build();
 }

@@ -12,10 +12,12 @@
 
 namespace celgate::cli {
 
-// The environment for `celgate eval`: the Kubernetes libraries of `kubernetes_version` (empty =
-// newest) plus one dyn variable per binding.
+// The environment for `celgate eval`: the Kubernetes libraries and syntax of
+// `kubernetes_version` (empty = newest) plus one dyn variable per binding. With `extended`, the
+// extended mode instead: every library and syntax feature, including what Kubernetes never
+// enables (cel.bind, cel.block, math, encoders, ...).
 StatusOr<std::shared_ptr<const cel::Env>> BuildEvalEnvironment(
     const std::string& kubernetes_version,
-    const std::vector<std::pair<std::string, json::Value>>& bindings);
+    const std::vector<std::pair<std::string, json::Value>>& bindings, bool extended = false);
 
 }  // namespace celgate::cli

@@ -27,6 +27,7 @@ struct EvalArgs {
   std::vector<std::string> vars_files;
   std::vector<std::string> vars;
   std::string kubernetes_version;
+  bool extended = false;
   bool cost = false;
   bool cel_output = false;
 };
@@ -114,7 +115,7 @@ int Run(const EvalArgs& args) {
     bindings.emplace_back(name, docs.back().root());
   }
 
-  auto env_or = BuildEvalEnvironment(args.kubernetes_version, bindings);
+  auto env_or = BuildEvalEnvironment(args.kubernetes_version, bindings, args.extended);
   if (!env_or.ok()) {
     std::fprintf(stderr, "celgate eval: %s\n", std::string(env_or.status().message()).c_str());
     return kExitUsage;
@@ -175,6 +176,9 @@ void RegisterEval(CLI::App& app, int* exit_code) {
                   "One variable: NAME=JSON or NAME=@FILE (.json, .yaml) (repeatable)");
   cmd->add_option("--kubernetes-version", args->kubernetes_version,
                   "Kubernetes CEL environment to use (e.g. 1.30); default: the newest");
+  cmd->add_flag("--extended", args->extended,
+                "Extended mode: also what Kubernetes never enables (cel.bind, cel.block, math, "
+                "encoders, lists, strings latest)");
   cmd->add_flag("--cost", args->cost, "Print the cost of the evaluation on stderr");
   cmd->add_flag("--cel", args->cel_output, "Print the result as a CEL literal instead of JSON");
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });

@@ -21,7 +21,8 @@ std::shared_ptr<const cel::Env> PolicyEnvironment(const EnvironmentOptions& opti
     b.AddVariable(kRequestResourceVar, k8s::cellib::ResourceCheckType());
   }
   if (options.declare_variables) b.AddVariable(kVariablesVar, cel::Type::Dyn());
-  cel::EnvOptions env_options;
+  // The syntax of the same version: optional syntax, two-variable comprehensions; no cel.bind.
+  cel::EnvOptions env_options = k8s::cellib::EnvOptionsFor(k8s::cellib::kNewestVersion);
   env_options.plan.enable_tracing = options.enable_tracing;
   b.SetOptions(env_options);
   return b.Build();

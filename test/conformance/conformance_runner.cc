@@ -60,8 +60,9 @@ namespace {
 // Extension libraries live in src/cel/lib/ext (cel/lib/ext/ext.h, target cg_cel_ext). Each
 // entry names a factory; nullptr marks a library that does not exist yet, and every test of a
 // section that needs it fails with "extension library ... not implemented yet".
-// Libraries whose syntax is only a macro the parser expands (ParserOptions::
-// enable_extension_macros) are marked built-in: they need no cel::Library.
+// Libraries whose syntax is only a macro the parser expands (cel.bind: ParserOptions::
+// enable_bind_macro, on by default; cel.block: enable_block_macros, set per section) are marked
+// built-in: they need no cel::Library.
 
 struct ExtensionLibrary {
   std::string_view name;

@@ -981,33 +981,44 @@ class ParserImpl {
 
   // Identifies which macro, if any, a call shape names.
   MacroKind FindMacro(std::string_view fn, size_t argc, const Expr* target, bool* is_has) const {
+    enum class Feature : uint8_t { kStandard, kBind, kTwoVar, kOptional };
     struct Shape {
       std::string_view name;
       size_t argc;
       MacroKind kind;
-      bool extension;
+      Feature feature;
     };
+    using F = Feature;
     static constexpr Shape kReceiverMacros[] = {
-        {"all", 2, MacroKind::kAll, false},
-        {"exists", 2, MacroKind::kExists, false},
-        {"exists_one", 2, MacroKind::kExistsOne, false},
-        {"existsOne", 2, MacroKind::kExistsOne, false},
-        {"map", 2, MacroKind::kMap, false},
-        {"map", 3, MacroKind::kMapFilter, false},
-        {"filter", 2, MacroKind::kFilter, false},
-        {"bind", 3, MacroKind::kBind, true},
-        {"all", 3, MacroKind::kAll2, true},
-        {"exists", 3, MacroKind::kExists2, true},
-        {"existsOne", 3, MacroKind::kExistsOne2, true},
-        {"exists_one", 3, MacroKind::kExistsOne2, true},
-        {"transformList", 3, MacroKind::kTransformList, true},
-        {"transformList", 4, MacroKind::kTransformListFilter, true},
-        {"transformMap", 3, MacroKind::kTransformMap, true},
-        {"transformMap", 4, MacroKind::kTransformMapFilter, true},
-        {"transformMapEntry", 3, MacroKind::kTransformMapEntry, true},
-        {"transformMapEntry", 4, MacroKind::kTransformMapEntryFilter, true},
-        {"optMap", 2, MacroKind::kOptMap, true},
-        {"optFlatMap", 2, MacroKind::kOptFlatMap, true},
+        {"all", 2, MacroKind::kAll, F::kStandard},
+        {"exists", 2, MacroKind::kExists, F::kStandard},
+        {"exists_one", 2, MacroKind::kExistsOne, F::kStandard},
+        {"existsOne", 2, MacroKind::kExistsOne, F::kStandard},
+        {"map", 2, MacroKind::kMap, F::kStandard},
+        {"map", 3, MacroKind::kMapFilter, F::kStandard},
+        {"filter", 2, MacroKind::kFilter, F::kStandard},
+        {"bind", 3, MacroKind::kBind, F::kBind},
+        {"all", 3, MacroKind::kAll2, F::kTwoVar},
+        {"exists", 3, MacroKind::kExists2, F::kTwoVar},
+        {"existsOne", 3, MacroKind::kExistsOne2, F::kTwoVar},
+        {"exists_one", 3, MacroKind::kExistsOne2, F::kTwoVar},
+        {"transformList", 3, MacroKind::kTransformList, F::kTwoVar},
+        {"transformList", 4, MacroKind::kTransformListFilter, F::kTwoVar},
+        {"transformMap", 3, MacroKind::kTransformMap, F::kTwoVar},
+        {"transformMap", 4, MacroKind::kTransformMapFilter, F::kTwoVar},
+        {"transformMapEntry", 3, MacroKind::kTransformMapEntry, F::kTwoVar},
+        {"transformMapEntry", 4, MacroKind::kTransformMapEntryFilter, F::kTwoVar},
+        {"optMap", 2, MacroKind::kOptMap, F::kOptional},
+        {"optFlatMap", 2, MacroKind::kOptFlatMap, F::kOptional},
+    };
+    auto enabled = [this](Feature f) {
+      switch (f) {
+        case Feature::kStandard: return true;
+        case Feature::kBind: return options_.enable_bind_macro;
+        case Feature::kTwoVar: return options_.enable_two_variable_comprehensions;
+        case Feature::kOptional: return options_.enable_optional_macros;
+      }
+      return false;
     };
     *is_has = false;
     if (!options_.enable_macros) {
@@ -1021,7 +1032,7 @@ class ParserImpl {
       if (shape.name != fn || shape.argc != argc) {
         continue;
       }
-      if (shape.extension && !options_.enable_extension_macros) {
+      if (!enabled(shape.feature)) {
         return MacroKind::kNone;
       }
       if (shape.kind == MacroKind::kBind &&

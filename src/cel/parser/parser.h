@@ -43,10 +43,20 @@ struct ParserOptions {
   // Accept the optional syntax `a.?f`, `a[?i]`, `{?k: v}`, `Msg{?f: v}` and `[?e]`. When false,
   // each use is an issue ("unsupported syntax '.?'" etc.).
   bool enable_optional_syntax = true;
-  // With enable_macros, also expand the extension macros Kubernetes enables: cel.bind(v, init,
-  // body); the two-variable all/exists/existsOne/exists_one, transformList, transformMap and
-  // transformMapEntry; opt.optMap(v, e) and opt.optFlatMap(v, e).
-  bool enable_extension_macros = true;
+  // The extension macros, one switch per feature so an environment can follow the Kubernetes
+  // version that introduced each (k8s/cellib/environment.h). Each needs enable_macros; when off,
+  // the call stays a plain call (and usually fails to type-check: "undeclared reference").
+  //
+  // cel.bind(v, init, body) (cel-go ext.Bindings). Kubernetes never enables it; true by default
+  // for plain CEL (the conformance suite's bindings_ext).
+  bool enable_bind_macro = true;
+  // The two-variable comprehensions (cel-go ext.TwoVarComprehensions): all, exists, existsOne
+  // and exists_one with three arguments, transformList, transformMap and transformMapEntry (3 or
+  // 4 arguments). Kubernetes: from 1.32.
+  bool enable_two_variable_comprehensions = true;
+  // opt.optMap(v, e) and opt.optFlatMap(v, e) (cel-go OptionalTypes, version 1). Kubernetes:
+  // from 1.28, together with enable_optional_syntax.
+  bool enable_optional_macros = true;
   // With enable_macros, also expand cel-go's block macros (its common-subexpression form, not
   // enabled by Kubernetes): cel.block([e0, e1, ...], r) becomes the call `cel.@block([...], r)`,
   // cel.index(i) the identifier `@index<i>`, and cel.iterVar(i, j) / cel.accuVar(i, j) the

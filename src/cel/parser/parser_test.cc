@@ -587,15 +587,51 @@ TEST(ParserMacros, CanBeDisabled) {
             {"m.all(k, v, p)", "(.all m k v p)"},
             {"has(a)", "(has a)"}},
            no_macros);
-  ParserOptions no_ext;
-  no_ext.enable_extension_macros = false;
-  RunCases({{"x.all(v, p)",
-             "(fold:all v x @result true (@not_strictly_false @result) (_&&_ @result p) "
-             "@result)"},
+}
+
+TEST(ParserMacros, ExtensionMacrosAreSwitchedPerFeature) {
+  const std::string all1 =
+      "(fold:all v x @result true (@not_strictly_false @result) (_&&_ @result p) @result)";
+  // Everything is on by default.
+  ParserOptions defaults;
+  EXPECT_TRUE(defaults.enable_bind_macro);
+  EXPECT_TRUE(defaults.enable_two_variable_comprehensions);
+  EXPECT_TRUE(defaults.enable_optional_macros);
+
+  ParserOptions no_bind;
+  no_bind.enable_bind_macro = false;
+  RunCases({{"x.all(v, p)", all1},
             {"cel.bind(x, 1, x)", "(.bind cel x 1 x)"},
+            {"m.all(k, v, p)",
+             "(fold:all2 k,v m @result true (@not_strictly_false @result) (_&&_ @result p) "
+             "@result)"},
+            {"o.optMap(x, x)",
+             "(_?_:_ (.hasValue o) (optional.of (fold:opt_map #unused [] x (.value o) false x "
+             "x)) (optional.none))"}},
+           no_bind);
+
+  ParserOptions no_two_var;
+  no_two_var.enable_two_variable_comprehensions = false;
+  RunCases({{"x.all(v, p)", all1},
             {"m.all(k, v, p)", "(.all m k v p)"},
-            {"o.optMap(x, x)", "(.optMap o x x)"}},
-           no_ext);
+            {"m.exists(k, v, p)", "(.exists m k v p)"},
+            {"m.existsOne(k, v, p)", "(.existsOne m k v p)"},
+            {"m.exists_one(k, v, p)", "(.exists_one m k v p)"},
+            {"m.transformList(k, v, t)", "(.transformList m k v t)"},
+            {"m.transformList(k, v, p, t)", "(.transformList m k v p t)"},
+            {"m.transformMap(k, v, t)", "(.transformMap m k v t)"},
+            {"m.transformMapEntry(k, v, t)", "(.transformMapEntry m k v t)"},
+            {"cel.bind(x, 1, x)", "(fold:bind #unused [] x 1 false x x)"}},
+           no_two_var);
+
+  ParserOptions no_opt;
+  no_opt.enable_optional_macros = false;
+  RunCases({{"o.optMap(x, x)", "(.optMap o x x)"},
+            {"o.optFlatMap(x, x)", "(.optFlatMap o x x)"},
+            {"x.all(v, p)", all1}},
+           no_opt);
+  // The optional syntax has its own switch: the macros may be off while `.?` parses.
+  EXPECT_TRUE(Parse(Source("o.?f"), no_opt).ok());
 }
 
 TEST(ParserMacros, OptMapGivesItsCopiedTargetFreshIds) {

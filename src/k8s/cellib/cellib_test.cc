@@ -26,6 +26,7 @@ class CellibTest : public ::testing::Test {
     for (const cel::Library& lib : Libraries(version, extended)) b.AddLibrary(lib);
     b.AddVariable("authorizer", AuthorizerType());
     b.AddVariable("x", cel::Type::Dyn());
+    b.SetOptions(EnvOptionsFor(version, extended));
     auto env = b.Build();
     cel::CompileResult r = env->Compile(expr);
     if (!r.ok()) return "compile: " + r.FormatIssues();
@@ -434,9 +435,7 @@ TEST_F(CellibTest, LibrariesAreGatedByVersion) {
       {"'%d'.format([1]) == '1'", 29},
       {"sets.contains([1], [1])", 29},
       {"optional.of(1).hasValue()", 28},
-      // Two-variable macros are expanded by the parser whatever the version
-      // (ParserOptions::enable_extension_macros also covers cel.bind and optMap), so only
-      // their runtime helper is gated here.
+      // Two-variable macros: parser feature (EnvOptionsFor) and runtime helper, both 1.32.
       {"{'a': 1}.transformMap(k, v, v + 1) == {'a': 2}", 32},
   };
   for (const Gate& g : ext_gates) {
@@ -453,6 +452,60 @@ TEST_F(CellibTest, LibrariesAreGatedByVersion) {
   EXPECT_EQ(Eval("[1].sum()", Version{1, 25}), "1");
   EXPECT_EQ(Eval("'a1'.find('[0-9]')", Version{1, 25}), "\"1\"");
   EXPECT_EQ(Eval("isURL('/x')", Version{1, 25}), "true");
+}
+
+TEST_F(CellibTest, SyntaxFeaturesAreGatedByVersion) {
+  // cel.bind (cel-go ext.Bindings) is in no Kubernetes environment, only in extended mode.
+  for (int minor = kEarliestVersion.minor; minor <= kNewestVersion.minor; ++minor) {
+    std::string got = Eval("cel.bind(x, 1, x)", Version{1, minor});
+    EXPECT_EQ(got.substr(0, 8), "compile:") << "1." << minor << ": " << got;
+  }
+  EXPECT_EQ(Eval("cel.bind(x, 1, x)", kNewestVersion, true), "1");
+  EXPECT_EQ(Eval("cel.bind(y, 2, y * y)", Version{1, 25}, true), "4");
+
+  // Two-variable comprehensions: 1.32.
+  EXPECT_EQ(Eval("[1].all(i, v, v > 0)", Version{1, 31}).substr(0, 8), "compile:");
+  EXPECT_EQ(Eval("[1].all(i, v, v > 0)", Version{1, 32}), "true");
+  EXPECT_EQ(Eval("{'a': 1}.exists(k, v, v == 1)", Version{1, 31}).substr(0, 8), "compile:");
+  EXPECT_EQ(Eval("[2].transformList(i, v, v * 2)", Version{1, 32}), "[4]");
+  // The one-variable forms are standard macros, always there.
+  EXPECT_EQ(Eval("[1].all(v, v > 0)", Version{1, 23}), "true");
+
+  // Optional syntax and optMap: 1.28, with the optional library.
+  x_ = cel::Value::Map(arena_.New<cel::ArrayMap>(nullptr, nullptr, 0));
+  std::string got = Eval("x.?spec", Version{1, 27});
+  EXPECT_EQ(got.substr(0, 8), "compile:");
+  EXPECT_NE(got.find("unsupported syntax '.?'"), std::string::npos) << got;
+  EXPECT_EQ(Eval("x.?spec", Version{1, 28}), "optional.none()");
+  EXPECT_EQ(Eval("x.?spec.orValue(1)", Version{1, 28}), "1");
+  EXPECT_EQ(Eval("[?optional.of(1)]", Version{1, 27}).substr(0, 8), "compile:");
+  EXPECT_EQ(Eval("[?optional.of(1)]", Version{1, 28}), "[1]");
+  EXPECT_EQ(Eval("optional.of(1).optMap(v, v + 1).value()", Version{1, 28}), "2");
+  // The extended mode has every feature whatever the version.
+  EXPECT_EQ(Eval("[1].all(i, v, v > 0)", Version{1, 23}, true), "true");
+  EXPECT_EQ(Eval("x.?spec.hasValue()", Version{1, 23}, true), "false");
+}
+
+TEST(EnvOptionsFor, SetsParserSwitchesPerVersion) {
+  cel::ParserOptions p = ParserOptionsFor(Version{1, 27});
+  EXPECT_TRUE(p.enable_macros);
+  EXPECT_FALSE(p.enable_optional_syntax);
+  EXPECT_FALSE(p.enable_optional_macros);
+  EXPECT_FALSE(p.enable_two_variable_comprehensions);
+  EXPECT_FALSE(p.enable_bind_macro);
+  EXPECT_FALSE(p.enable_block_macros);
+  p = ParserOptionsFor(Version{1, 28});
+  EXPECT_TRUE(p.enable_optional_syntax);
+  EXPECT_TRUE(p.enable_optional_macros);
+  EXPECT_FALSE(p.enable_two_variable_comprehensions);
+  p = EnvOptionsFor(Version{1, 32}).parser;
+  EXPECT_TRUE(p.enable_two_variable_comprehensions);
+  EXPECT_FALSE(p.enable_bind_macro);
+  EXPECT_FALSE(p.enable_block_macros);
+  p = EnvOptionsFor(Version{1, 23}, /*extended=*/true).parser;
+  EXPECT_TRUE(p.enable_optional_syntax && p.enable_optional_macros &&
+              p.enable_two_variable_comprehensions && p.enable_bind_macro &&
+              p.enable_block_macros);
 }
 
 TEST(Version, ParsesAndRejects) {

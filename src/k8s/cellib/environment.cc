@@ -1,5 +1,5 @@
-// k8s/cellib/environment.cc: versioned library sets. Entry point: Libraries() in
-// environment.h.
+// k8s/cellib/environment.cc: versioned library sets and syntax features. Entry points:
+// Libraries() and EnvOptionsFor() in environment.h.
 #include "k8s/cellib/environment.h"
 
 #include <charconv>
@@ -91,6 +91,24 @@ std::vector<cel::Library> Libraries(Version version, bool extended) {
   // target appears, and nothing else needs to change here.
 #endif
   return libs;
+}
+
+cel::ParserOptions ParserOptionsFor(Version version, bool extended) {
+  auto at_least = [&](int minor) { return extended || version >= Version{1, minor}; };
+  cel::ParserOptions options;
+  options.enable_macros = true;
+  options.enable_optional_syntax = at_least(28);
+  options.enable_optional_macros = at_least(28);
+  options.enable_two_variable_comprehensions = at_least(32);
+  options.enable_bind_macro = extended;  // ext.Bindings: not in any Kubernetes environment
+  options.enable_block_macros = extended;
+  return options;
+}
+
+cel::EnvOptions EnvOptionsFor(Version version, bool extended) {
+  cel::EnvOptions options;
+  options.parser = ParserOptionsFor(version, extended);
+  return options;
 }
 
 }  // namespace celgate::k8s::cellib

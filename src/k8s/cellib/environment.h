@@ -4,12 +4,15 @@
 // Where this sits: k8s/cellib, the bundle policy/ and cli/ build their environments from:
 //
 //   cel::EnvBuilder b;
+//   b.SetOptions(cellib::EnvOptionsFor({1, 31}));
 //   for (const cel::Library& lib : cellib::Libraries({1, 31})) b.AddLibrary(lib);
 //
-// Libraries() gives the *stored-expressions* environment of `version`: every option introduced
-// at or before it (spec 1.2). For the new-expressions environment, pass the compatibility
-// version (version minus one). Admission variables (`object`, `authorizer`, ...) are not
-// included; the caller declares them. Pure functions, thread-safe.
+// An environment needs both: Libraries() for the functions, EnvOptionsFor() for the syntax
+// (optional syntax and the extension macros are parser features, not library functions).
+// Both give the *stored-expressions* environment of `version`: every option introduced at or
+// before it (spec 1.2). For the new-expressions environment, pass the compatibility version
+// (version minus one). Admission variables (`object`, `authorizer`, ...) are not included; the
+// caller declares them. Pure functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -17,7 +20,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "cel/cel.h"
 #include "cel/common/function.h"
+#include "cel/parser/parser.h"
 
 namespace celgate::k8s::cellib {
 
@@ -46,5 +51,15 @@ std::string VersionString(Version v);  // "1.31"
 // jsonpatch.escapeKey. Extension libraries need the cg_cel_ext target (see
 // CELGATE_HAVE_CEL_EXT); without it they are left out.
 std::vector<cel::Library> Libraries(Version version = kNewestVersion, bool extended = false);
+
+// The syntax features of the environment at `version` (spec 1.1, 4.3-4.5): standard macros
+// always; optional syntax (`.?f`, `[?i]`, `{?k: v}`, `[?e]`) and optMap/optFlatMap from 1.28;
+// the two-variable comprehension macros from 1.32; cel.bind and cel.block never. With
+// `extended`, every feature including cel.bind and cel.block. Limits keep their defaults.
+cel::ParserOptions ParserOptionsFor(Version version = kNewestVersion, bool extended = false);
+
+// Default cel::EnvOptions with `parser` = ParserOptionsFor(version, extended). Callers may
+// change the other fields (tracing, container) afterwards.
+cel::EnvOptions EnvOptionsFor(Version version = kNewestVersion, bool extended = false);
 
 }  // namespace celgate::k8s::cellib
