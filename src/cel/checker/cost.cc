@@ -1,5 +1,7 @@
 // cel/checker/cost.cc: static cost estimate (see cost.h). Mirrors the runtime charges of
-// cel/eval/planner.cc and the standard library's cost functions, node by node.
+// cel/eval/planner.cc node by node; every function call is estimated from its overload's
+// declaration (OverloadDecl::estimate, declared by its library next to the runtime cost), so
+// this file holds no per-function formulas (STYLE.md H11).
 #include "cel/checker/cost.h"
 
 #include <algorithm>
@@ -8,44 +10,25 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "cel/common/operators.h"
 
 namespace celgate::cel {
 namespace {
 
-constexpr uint64_t kInf = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kInf = cost::kUnbounded;
+using cost::AtLeast1;
+using cost::OfSize;
+using cost::Plus;
+using cost::SatAdd;
+using cost::SatMul;
 
-uint64_t SatAdd(uint64_t a, uint64_t b) { return a > kInf - b ? kInf : a + b; }
-uint64_t SatMul(uint64_t a, uint64_t b) {
-  if (a == 0 || b == 0) return 0;
-  return a > kInf / b ? kInf : a * b;
-}
-uint64_t OfSize(uint64_t n, double factor) {
-  if (n == kInf) return kInf;
-  return cost::OfSize(n, factor);
-}
-uint64_t AtLeast1(uint64_t v) { return std::max<uint64_t>(1, v); }
-
-// Range of the size the runtime uses for costs: bytes for strings and bytes, elements for
-// lists and maps, 1 for anything else.
-struct SizeRange {
-  uint64_t min = 0;
-  uint64_t max = kInf;
-};
-
+// Cost range of a sub-expression and the size range of its value (bytes for strings and
+// bytes, elements for lists and maps, 1 for anything else).
 struct Est {
   CostEstimate cost{0, 0};
   SizeRange size{1, 1};
 };
-
-CostEstimate Plus(CostEstimate a, CostEstimate b) {
-  return {SatAdd(a.min, b.min), SatAdd(a.max, b.max)};
-}
-
-bool StartsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
-bool EndsWith(const std::string& s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
 
 class Estimator {
  public:
@@ -92,28 +75,25 @@ class Estimator {
 
   Est Constant(const cel::Constant& c) {
     Est out;
-    if (c.kind == ConstantKind::kString || c.kind == ConstantKind::kBytes) {
+    if (c.kind == ConstantKind::kString) {
+      // Library formulas count bytes or code points; [code points, bytes] brackets both.
+      out.size = {utf8::CountCodePoints(c.string_value), c.string_value.size()};
+    } else if (c.kind == ConstantKind::kBytes) {
       out.size = {c.string_value.size(), c.string_value.size()};
     }
     return out;
   }
 
-  // Size bound for a value of static type `t`, as Kubernetes bounds admission inputs.
-  SizeRange SizeOfType(const Type& t) const {
-    uint64_t max_elems = options_.max_request_size_bytes /
-                         std::max<uint64_t>(1, options_.min_element_size_bytes);
-    switch (t.kind()) {
-      case TypeKind::kString:
-      case TypeKind::kBytes: return {0, options_.max_request_size_bytes};
-      case TypeKind::kList:
-      case TypeKind::kMap: return {0, max_elems};
-      case TypeKind::kDyn:
-      case TypeKind::kTypeParam:
-      case TypeKind::kError:
-        return {0, std::max(options_.max_request_size_bytes, max_elems)};
-      default: return {1, 1};
-    }
+  // The bounds libraries see for values of unknown size (EstimateInput).
+  EstimateInput Bounds() const {
+    EstimateInput in;
+    in.max_string_size = options_.max_request_size_bytes;
+    in.max_elements = options_.max_request_size_bytes /
+                      std::max<uint64_t>(1, options_.min_element_size_bytes);
+    return in;
   }
+  // Size bound for a value of static type `t`, as Kubernetes bounds admission inputs.
+  SizeRange SizeOfType(const Type& t) const { return Bounds().SizeOfType(t); }
   SizeRange SizeOf(ExprId id) const {
     auto it = info_.types.find(id);
     return SizeOfType(it == info_.types.end() ? Type::Dyn() : it->second);
@@ -184,89 +164,95 @@ class Estimator {
     auto ref = info_.references.find(e.id);
     if (ref != info_.references.end()) ids = ref->second.overload_ids;
     if (ids.empty()) return {{sum.min, kInf}, SizeOf(e.id)};
-    const FunctionDecl* decl = nullptr;
+    // The declarations the overload ids may come from: `fn`, and for `ns.fn(x)` also the
+    // namespaced function `ns.fn` (`sets.contains` is not the member `contains`).
+    std::vector<const FunctionDecl*> decls;
     for (const std::string& cand : decls_.CandidateNames(fn)) {
-      if ((decl = decls_.FindFunction(cand))) break;
+      if (const FunctionDecl* d = decls_.FindFunction(cand)) {
+        decls.push_back(d);
+        break;
+      }
     }
-    if (decl == nullptr && e.target) {  // namespaced function: `math.abs(x)`
-      if (e.target->kind == ExprKind::kIdent) {
-        for (const std::string& cand : decls_.CandidateNames(e.target->name + "." + fn)) {
-          if ((decl = decls_.FindFunction(cand))) break;
+    if (e.target && e.target->kind == ExprKind::kIdent) {
+      for (const std::string& cand : decls_.CandidateNames(e.target->name + "." + fn)) {
+        if (const FunctionDecl* d = decls_.FindFunction(cand)) {
+          decls.push_back(d);
+          break;
         }
       }
     }
-    CostEstimate call{kInf, 0};
-    for (const std::string& id : ids) {
-      const OverloadDecl* o = Find(decl, id);
-      // The receiver of a namespaced function is not an argument.
-      const Est* a = args.data();
-      size_t n = args.size();
-      if (o && e.target && !o->member) {
-        ++a;
-        --n;
+    // Argument facts for the overloads' estimate functions.
+    std::vector<ArgEstimate> facts;
+    facts.reserve(args.size());
+    {
+      std::vector<const Expr*> arg_exprs;
+      if (e.target) arg_exprs.push_back(e.target.get());
+      for (const auto& a : e.args) arg_exprs.push_back(a.get());
+      for (size_t i = 0; i < args.size(); ++i) {
+        ArgEstimate f;
+        f.size = args[i].size;
+        auto t = info_.types.find(arg_exprs[i]->id);
+        if (t != info_.types.end()) f.type = t->second;
+        if (arg_exprs[i]->kind == ExprKind::kConstant &&
+            arg_exprs[i]->constant.kind == ConstantKind::kInt) {
+          f.int_constant = arg_exprs[i]->constant.int_value;
+        }
+        facts.push_back(std::move(f));
       }
-      CostEstimate c = OverloadCost(id, o, a, n);
-      call.min = std::min(call.min, c.min);
-      call.max = std::max(call.max, c.max);
     }
-    return {Plus(sum, call), ResultSize(ids, args, e.id)};
+    CostEstimate call{kInf, 0};
+    bool namespaced = false;
+    std::optional<SizeRange> result;
+    bool result_known = true;
+    for (const std::string& id : ids) {
+      const OverloadDecl* o = Find(decls, id);
+      // The receiver of a namespaced function is not an argument.
+      std::span<const ArgEstimate> in_args(facts);
+      if (o && e.target && !o->member) {
+        in_args = in_args.subspan(1);
+        namespaced = true;
+      }
+      CallEstimate c = OverloadCost(o, in_args);
+      call.min = std::min(call.min, c.cost.min);
+      call.max = std::max(call.max, c.cost.max);
+      if (!c.result_size) {
+        result_known = false;
+      } else if (!result) {
+        result = c.result_size;
+      } else {
+        result = SizeRange{std::min(result->min, c.result_size->min),
+                           std::max(result->max, c.result_size->max)};
+      }
+    }
+    if (namespaced) {  // `sets` in `sets.contains(a, b)` is a name, not evaluated
+      sum = {0, 0};
+      for (size_t i = 1; i < args.size(); ++i) sum = Plus(sum, args[i].cost);
+    }
+    return {Plus(sum, call), result_known && result ? *result : SizeOf(e.id)};
   }
 
-  static const OverloadDecl* Find(const FunctionDecl* decl, const std::string& id) {
-    if (decl == nullptr) return nullptr;
-    for (const OverloadDecl& o : decl->overloads) {
-      if (o.id == id) return &o;
+  static const OverloadDecl* Find(const std::vector<const FunctionDecl*>& decls,
+                                  const std::string& id) {
+    for (const FunctionDecl* decl : decls) {
+      for (const OverloadDecl& o : decl->overloads) {
+        if (o.id == id) return &o;
+      }
     }
     return nullptr;
   }
 
-  // Static form of each standard-library runtime cost function (cel-kubernetes.md 5.2).
-  static CostEstimate OverloadCost(const std::string& id, const OverloadDecl* o, const Est* a,
-                                   size_t n) {
-    constexpr double kT = cost::kStringTraversalFactor;
-    auto range = [](auto f) { return CostEstimate{f(false), f(true)}; };
-    auto sz = [&](size_t i, bool hi) { return i < n ? (hi ? a[i].size.max : a[i].size.min) : 0; };
-    if (n == 2 && (id == "add_string" || id == "add_bytes" || id == "add_list")) {
-      return range([&](bool hi) { return AtLeast1(OfSize(SatAdd(sz(0, hi), sz(1, hi)), kT)); });
+  // The overload's own declaration of its cost (OverloadDecl::estimate); the default cost 1
+  // when it declares none; unbounded when the overload is unknown or declares a runtime cost
+  // without its static twin (Library::FunctionBuilder::Cost always sets both).
+  CallEstimate OverloadCost(const OverloadDecl* o, std::span<const ArgEstimate> args) const {
+    if (o == nullptr) return {{0, kInf}, std::nullopt};
+    if (o->estimate != nullptr) {
+      EstimateInput in = Bounds();
+      in.args = args;
+      return o->estimate(in);
     }
-    if (n == 2 && (StartsWith(id, "less_") || StartsWith(id, "greater_")) &&
-        (EndsWith(id, "_string") || EndsWith(id, "_bytes"))) {
-      return range([&](bool hi) { return AtLeast1(OfSize(std::min(sz(0, hi), sz(1, hi)), kT)); });
-    }
-    if (id == "in_list") {
-      return range([&](bool hi) { return AtLeast1(sz(1, hi)); });
-    }
-    if (id == "contains_string") {
-      return range([&](bool hi) {
-        return SatMul(AtLeast1(OfSize(sz(0, hi), kT)), AtLeast1(OfSize(sz(1, hi), kT)));
-      });
-    }
-    if (id == "starts_with_string" || id == "ends_with_string") {
-      return range([&](bool hi) { return AtLeast1(OfSize(sz(1, hi), kT)); });
-    }
-    if (id == "matches" || id == "matches_string") {
-      return range([&](bool hi) {
-        return SatMul(AtLeast1(OfSize(SatAdd(1, sz(0, hi)), kT)),
-                      AtLeast1(OfSize(sz(1, hi), cost::kRegexFactor)));
-      });
-    }
-    if (id == "bytes_to_string" || id == "string_to_bytes" || id == "string_to_duration" ||
-        id == "string_to_timestamp") {
-      return range([&](bool hi) { return AtLeast1(OfSize(sz(0, hi), kT)); });
-    }
-    if (o != nullptr && o->cost == nullptr) return {cost::kCall, cost::kCall};
-    // A runtime cost function without a static form here: unbounded.
-    return {0, kInf};
-  }
-
-  SizeRange ResultSize(const std::vector<std::string>& ids, const std::vector<Est>& args,
-                       ExprId id) const {
-    if (ids.size() == 1 && args.size() == 2 &&
-        (ids[0] == "add_string" || ids[0] == "add_bytes" || ids[0] == "add_list")) {
-      return {SatAdd(args[0].size.min, args[1].size.min),
-              SatAdd(args[0].size.max, args[1].size.max)};
-    }
-    return SizeOf(id);
+    if (o->cost == nullptr) return {{cost::kCall, cost::kCall}, std::nullopt};
+    return {{0, kInf}, std::nullopt};
   }
 
   static bool IsTrue(const Expr& e) {

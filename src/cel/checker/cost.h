@@ -1,7 +1,9 @@
 // cel/checker/cost.h: static (worst-case) cost estimate of a checked expression
 // (cel-kubernetes.md 5.4), the compile-time twin of the runtime cost tracker in cel/eval.
 //
-// Both use the constants of cel/common/cost_constants.h. Unknown input sizes are bounded as
+// Both use the constants of cel/common/cost_constants.h, and each library function's cost comes
+// from its overload declaration (OverloadDecl::cost at run time, OverloadDecl::estimate here,
+// declared together by the library; STYLE.md H11). Unknown input sizes are bounded as
 // Kubernetes bounds them for admission: by the maximum request size (strings up to 3 MiB,
 // lists and maps up to 3 MiB / the smallest element size). A comprehension costs its range's
 // maximum size times one iteration. Anything that cannot be bounded saturates at UINT64_MAX.
@@ -17,10 +19,7 @@
 
 namespace celgate::cel {
 
-struct CostEstimate {
-  uint64_t min = 0;
-  uint64_t max = std::numeric_limits<uint64_t>::max();
-};
+// CostEstimate and SizeRange: cel/common/cost_constants.h.
 
 struct CostOptions {
   // Largest input (string bytes) a variable of unknown size may hold.
@@ -32,8 +31,8 @@ struct CostOptions {
 };
 
 // Estimates the runtime cost range of `expr`. `info` is the checker's result for `expr`.
-// Function calls whose overload carries a runtime cost function the estimator has no static
-// form for are estimated as unbounded (max = UINT64_MAX).
+// Each call costs what its overload's estimate function says (the default 1 without one); an
+// overload with a runtime cost but no estimate (not declarable through Library) is unbounded.
 CostEstimate EstimateCost(const ParsedExpr& expr, const CheckedInfo& info, const DeclSet& decls,
                           const CostOptions& options = {});
 

@@ -7,9 +7,11 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "cel/cel.h"
 #include "cel/json/json_value.h"
+#include "cel/lib/ext/ext.h"
 #include "cel/lib/std/std_lib.h"
 #include "json/json.h"
 
@@ -23,9 +25,15 @@ class CostTest : public ::testing::Test {
     uint64_t actual = 0;
     std::string error;  // status message, empty when the evaluation completed
   };
-  Run Eval(std::string_view expr, std::string_view object_json = "{}") {
-    auto env =
-        EnvBuilder().AddLibrary(StandardLibrary()).AddVariable("object", Type::Dyn()).Build();
+  // With `ext`, the extension libraries too (strings latest, sets, lists latest, math,
+  // encoders, optional).
+  Run Eval(std::string_view expr, std::string_view object_json = "{}", bool ext = false) {
+    EnvBuilder b;
+    b.AddLibrary(StandardLibrary()).AddVariable("object", Type::Dyn());
+    if (ext) {
+      for (const Library& lib : ExtLibraries()) b.AddLibrary(lib);
+    }
+    auto env = b.Build();
     CompileResult r = env->Compile(expr);
     EXPECT_TRUE(r.ok()) << expr << "\n" << r.FormatIssues();
     Run out;
@@ -40,6 +48,10 @@ class CostTest : public ::testing::Test {
     if (!v.ok()) out.error = std::string(v.status().message());
     out.actual = stats.cost;
     return out;
+  }
+  static std::vector<Library> ExtLibraries() {
+    return {StringsLibrary(1000), SetsLibrary(), ListsLibrary(1000), MathLibrary(1000),
+            EncodersLibrary(),   OptionalLibrary()};
   }
   Arena arena_;
 };
@@ -162,6 +174,131 @@ TEST_F(CostTest, ExactRuntimeCostsFromTheSpecTables) {
   EXPECT_EQ(Eval("[1, 2, 3].map(x, x * 2)").actual, 63u);
   // {'a': 1} literal 30, index 1, `==` 1 = 32.
   EXPECT_EQ(Eval("{'a': 1}['a'] == 1").actual, 32u);
+}
+
+// STYLE.md H11: each library function declares its runtime cost and its static estimate
+// together (Library::FunctionBuilder::Cost); these tests compare the two on every standard and
+// extension function with a cost of its own, over inputs bound through a dyn variable (sizes
+// bounded only by the request size) and over literals (sizes known exactly).
+TEST_F(CostTest, LibraryCallsCostWithinTheirDeclaredEstimates) {
+  const std::string long_text(300, 'a');
+  const std::string object = R"({"s": "Hello, World, and more words here", "t": "World",
+      "u": "héllo wörld", "re": "W[a-z]+d", "d": "90s", "ts": "2024-01-01T00:00:00Z",
+      "items": [1, 2, 3, 4, 5, 2, 3], "other": [3, 9], "words": ["ab", "cde", "", "fgh"],
+      "long": ")" + long_text + R"("})";
+  struct Case {
+    std::string expr;
+    bool exact;  // only literals: the estimate must be exactly the actual cost
+  };
+  const Case cases[] = {
+      // Standard library (spec 5.2).
+      {"object.s + object.t", false},
+      {"'abc' + 'defgh'", true},
+      {"b'abc' + b'de'", true},
+      {"object.items + object.other", false},
+      {"[1, 2] + [3]", true},
+      {"object.s < object.t", false},
+      {"object.long >= object.long", false},
+      {"3 in object.items", false},
+      {"3 in [1, 2, 3, 4]", true},
+      {"object.long.contains(object.t)", false},
+      {"'abcdefghijklmnop'.contains('mnopqrstuvwxyz')", true},
+      {"object.s.startsWith(object.t)", false},
+      {"object.long.endsWith('aaaaaaaaaaaaaaa')", false},
+      {"object.s.matches(object.re)", false},
+      {"object.long.matches('a+b?')", false},
+      {"matches('abcdefghijklmnopqrstu', '[a-z]+q')", true},
+      {"string(bytes(object.long)) == object.long", false},
+      {"duration(object.d)", false},
+      {"timestamp(object.ts)", false},
+      {"timestamp('2024-01-01T00:00:00Z')", true},
+      // Strings extension (spec 4.1, costs 5.3).
+      {"object.s.indexOf('o')", false},
+      {"object.long.indexOf('a', 3)", false},
+      {"object.s.lastIndexOf('o')", false},
+      {"object.long.lastIndexOf('a', 100)", false},
+      {"'hello world, again'.indexOf('again')", true},
+      {"object.u.lowerAscii()", false},
+      {"object.long.upperAscii()", false},
+      {"'héllo wörld héllo wörld'.upperAscii()", false},
+      {"object.s.replace('o', '00')", false},
+      {"object.long.replace('a', 'b', 5)", false},
+      {"object.s.split(', ')", false},
+      {"object.long.split('a', 3)", false},
+      {"'a,b,c,d,e,f,g,h,i,j,k,l'.split(',')", true},
+      {"object.s.substring(3)", false},
+      {"object.long.substring(3, 250)", false},
+      {"object.u.trim()", false},
+      {"object.words.join()", false},
+      {"object.words.join(', ')", false},
+      {"['abc', 'def', 'ghi', 'jkl'].join('--')", false},
+      {"object.s.lowerAscii().upperAscii().size()", false},
+      {"object.s.split(' ').join('_')", false},
+      // Sets extension.
+      {"sets.contains(object.items, object.other)", false},
+      {"sets.equivalent(object.items, [1, 2, 3, 4, 5])", false},
+      {"sets.intersects(object.other, object.items)", false},
+      {"sets.contains([1, 2, 3, 4, 5, 6], [6, 7])", true},
+      {"sets.equivalent([1, 2, 3], [3, 2, 1])", true},
+      // Lists extension (not Kubernetes).
+      {"lists.range(25).size()", true},
+      {"object.items.distinct()", false},
+      {"[1, 2, 2, 3, 3, 3, 4, 4, 4, 4, 5, 6, 7].distinct()", true},
+  };
+  for (const Case& c : cases) {
+    Run r = Eval(c.expr, object, /*ext=*/true);
+    const std::string where = c.expr + " estimate [" + std::to_string(r.estimate.min) + ", " +
+                              std::to_string(r.estimate.max) + "] actual " +
+                              std::to_string(r.actual);
+    EXPECT_EQ(r.error, "") << where;
+    EXPECT_LE(r.estimate.min, r.actual) << where;
+    EXPECT_GE(r.estimate.max, r.actual) << where;
+    // The estimator used the declarations: no call falls back to "unbounded".
+    EXPECT_LT(r.estimate.max, cost::kUnbounded) << where;
+    if (c.exact) {
+      EXPECT_EQ(r.estimate.min, r.estimate.max) << where;
+    }
+  }
+}
+
+TEST_F(CostTest, EstimatesComeFromTheDeclarationsAlone) {
+  // A library declaring a cost for its own function: the estimator knows nothing else about it.
+  Library lib("test.costly");
+  lib.Function("costly")
+      .Raw("costly_string", {Type::String()}, Type::Int(),
+           [](CallContext&, const Value*) { return Value::Int(0); })
+      .Cost([](const Value*) -> uint64_t { return 7; },
+            [](const EstimateInput& in) -> CallEstimate {
+              return {{5, 5 + in.size(0).max}, std::nullopt};
+            });
+  lib.Function("plain").Raw("plain_string", {Type::String()}, Type::Int(),
+                            [](CallContext&, const Value*) { return Value::Int(0); });
+  auto env = EnvBuilder().AddLibrary(StandardLibrary()).AddLibrary(lib).Build();
+  CompileResult r = env->Compile("costly('abcd')");
+  ASSERT_TRUE(r.ok()) << r.FormatIssues();
+  EXPECT_EQ(r.cost_estimate.min, 5u);
+  EXPECT_EQ(r.cost_estimate.max, 9u);
+  r = env->Compile("plain('abcd')");
+  ASSERT_TRUE(r.ok()) << r.FormatIssues();
+  EXPECT_EQ(r.cost_estimate.min, 1u);  // no declared cost: the default 1
+  EXPECT_EQ(r.cost_estimate.max, 1u);
+}
+
+TEST(CostDeclarations, EveryRuntimeCostHasAnEstimate) {
+  std::vector<Library> libs = {StandardLibrary(), StringsLibrary(1000), SetsLibrary(),
+                               ListsLibrary(1000), MathLibrary(1000),   EncodersLibrary(),
+                               OptionalLibrary(), TwoVarComprehensionsLibrary()};
+  int with_cost = 0;
+  for (const Library& lib : libs) {
+    for (const FunctionDecl& f : lib.functions()) {
+      for (const OverloadDecl& o : f.overloads) {
+        if (o.cost == nullptr) continue;
+        ++with_cost;
+        EXPECT_NE(o.estimate, nullptr) << lib.name() << " " << o.id;
+      }
+    }
+  }
+  EXPECT_GT(with_cost, 30);
 }
 
 }  // namespace

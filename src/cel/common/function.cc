@@ -59,10 +59,37 @@ Library::FunctionBuilder& Library::FunctionBuilder::Raw(std::string id, std::vec
   return *this;
 }
 
-Library::FunctionBuilder& Library::FunctionBuilder::Cost(uint64_t (*cost)(const Value* args)) {
+Library::FunctionBuilder& Library::FunctionBuilder::Cost(RuntimeCostFn runtime,
+                                                         EstimateFn estimate) {
   FunctionDecl& f = lib_->FindOrAdd(name_);
-  if (!f.overloads.empty()) f.overloads.back().cost = cost;
+  if (!f.overloads.empty()) {
+    f.overloads.back().cost = runtime;
+    f.overloads.back().estimate = estimate;
+  }
   return *this;
+}
+
+uint64_t CostSize(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kString: return v.string_value().size();
+    case ValueKind::kBytes: return v.bytes_value().size();
+    case ValueKind::kList: return v.list().size();
+    case ValueKind::kMap: return v.map().size();
+    default: return 1;
+  }
+}
+
+SizeRange EstimateInput::SizeOfType(const Type& t) const {
+  switch (t.kind()) {
+    case TypeKind::kString:
+    case TypeKind::kBytes: return {0, max_string_size};
+    case TypeKind::kList:
+    case TypeKind::kMap: return {0, max_elements};
+    case TypeKind::kDyn:
+    case TypeKind::kTypeParam:
+    case TypeKind::kError: return {0, std::max(max_string_size, max_elements)};
+    default: return {1, 1};
+  }
 }
 
 Library::FunctionBuilder& Library::FunctionBuilder::Prepare(

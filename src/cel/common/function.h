@@ -8,15 +8,31 @@
 //   lib.Member("contains").Add<&StringContains>("contains_string");
 //
 // Implementations are plain function pointers: no std::function, no lookup at call time.
+//
+// Costs (STYLE.md H11): an overload whose cost is not the default 1 declares, in the same
+// registration, its runtime cost and its static estimate, so the checker's estimate and the
+// runtime tracker read one table. Write the formula once over argument sizes:
+//
+//   uint64_t ContainsFormula(const CostSizes& size) {   // non-decreasing in every size
+//     return SatMul(AtLeast1(OfSize(size[0], 0.1)), AtLeast1(OfSize(size[1], 0.1)));
+//   }
+//   lib.Member("contains").Add<&StringContains>("contains_string")
+//       .CostBySize<&ContainsFormula>();
+//
+// or give both halves explicitly with .Cost(runtime_fn, estimate_fn) (shapes a size formula
+// cannot express), or .FixedCost<N>().
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include "base/arena.h"
+#include "cel/common/cost_constants.h"
 #include "cel/common/type.h"
 #include "cel/common/value.h"
 
@@ -36,6 +52,85 @@ struct CallContext {
 };
 
 using FunctionImpl = Value (*)(CallContext& ctx, const Value* args);
+
+// ---- Costs ---------------------------------------------------------------------------------
+
+// Runtime cost of one call from its (already evaluated) arguments.
+using RuntimeCostFn = uint64_t (*)(const Value* args);
+
+// What the static estimator (cel/checker/cost.h) knows about one argument of a call.
+struct ArgEstimate {
+  SizeRange size;  // bytes of a string or bytes, elements of a list or map, 1 otherwise
+  Type type;       // the checker's static type (dyn when unknown)
+  std::optional<int64_t> int_constant;  // the value, when the argument is an int literal
+};
+
+// Input of a static estimate function. Valid during the call only.
+struct EstimateInput {
+  std::span<const ArgEstimate> args;  // receiver first for member overloads
+  // The estimator's bounds for values of unknown size (CostOptions): string / bytes length
+  // and list / map element count.
+  uint64_t max_string_size = cost::kMaxRequestSizeBytes;
+  uint64_t max_elements = cost::kMaxRequestSizeBytes / 2;
+
+  // Size range of argument i; {0, 0} past the end (an absent optional argument).
+  SizeRange size(size_t i) const { return i < args.size() ? args[i].size : SizeRange{0, 0}; }
+  // The bound for a value of static type `t` of unknown size (the estimator's own rule).
+  SizeRange SizeOfType(const Type& t) const;
+};
+
+// Result of a static estimate function.
+struct CallEstimate {
+  CostEstimate cost;  // of the call itself, arguments excluded
+  // Size of the result when the function knows better than its result type (e.g. `a + b` on
+  // strings is at most size(a) + size(b)); nullopt: the bound of the result type.
+  std::optional<SizeRange> result_size;
+};
+using EstimateFn = CallEstimate (*)(const EstimateInput& in);
+
+// Argument sizes as a cost formula sees them: at run time the sizes of the actual values, in a
+// static estimate one end (all minima or all maxima) of the argument size ranges. Past the last
+// argument the size is 0.
+class CostSizes {
+ public:
+  using Measure = uint64_t (*)(const Value& v);
+  CostSizes(const Value* args, Measure measure) : args_(args), measure_(measure) {}
+  CostSizes(const EstimateInput& in, bool max) : in_(&in), max_(max) {}
+  uint64_t operator[](size_t i) const {
+    if (in_ == nullptr) return measure_(args_[i]);
+    SizeRange r = in_->size(i);
+    return max_ ? r.max : r.min;
+  }
+
+ private:
+  const Value* args_ = nullptr;
+  Measure measure_ = nullptr;
+  const EstimateInput* in_ = nullptr;
+  bool max_ = false;
+};
+// A cost formula over argument sizes. It must be non-decreasing in every size: the static
+// estimate is [formula(minima), formula(maxima)]. Use cost:: saturating arithmetic, since
+// maxima may be cost::kUnbounded. A formula reads only the arguments its overload has.
+using SizeFormula = uint64_t (*)(const CostSizes& size);
+
+// The cost model's size of a value (spec 5.1 actualSize, in bytes): bytes of a string or
+// bytes, elements of a list or map, 1 otherwise. Kubernetes library formulas that count code
+// points pass their own measure; code points <= bytes, and the estimator's ranges bracket both.
+uint64_t CostSize(const Value& v);
+
+// The runtime and static halves of a size formula (FunctionBuilder::CostBySize).
+template <SizeFormula F, CostSizes::Measure M = &CostSize>
+struct SizeCost {
+  static uint64_t Runtime(const Value* args) { return F(CostSizes(args, M)); }
+  static CallEstimate Estimate(const EstimateInput& in) {
+    return {{F(CostSizes(in, false)), F(CostSizes(in, true))}, std::nullopt};
+  }
+};
+template <uint64_t N>
+struct FixedCostFns {
+  static uint64_t Runtime(const Value*) { return N; }
+  static CallEstimate Estimate(const EstimateInput&) { return {{N, N}, std::nullopt}; }
+};
 
 // Runtime argument test derived from a parameter's static type: the evaluator dispatches on
 // it when static typing left several candidates (dyn arguments).
@@ -60,7 +155,11 @@ struct OverloadDecl {
   bool strict = true;
   std::vector<ArgMatcher> matchers;  // filled by Library from params
   // Runtime cost of one call (Kubernetes/cel-go cost model); null means the default cost 1.
-  uint64_t (*cost)(const Value* args) = nullptr;
+  // Set together with `estimate` (FunctionBuilder::Cost): one table for both (STYLE.md H11).
+  RuntimeCostFn cost = nullptr;
+  // Static estimate of the same cost (cel/checker/cost.h), including anything the
+  // implementation charges through CallContext::extra_cost. Null with a null `cost`: [1, 1].
+  EstimateFn estimate = nullptr;
   // Optional plan-time specialisation when argument `prepared_arg` is a constant string (a
   // regex pattern, say): `prepare` builds an object the Program owns (null + *error when the
   // constant is invalid, which becomes a compile issue), `call_prepared` uses it, `destroy`
@@ -280,8 +379,21 @@ class Library {
     FunctionBuilder& Prepare(int arg, const void* (*prepare)(std::string_view, std::string*),
                              Value (*call)(CallContext&, const Value*, const void*),
                              void (*destroy)(const void*));
-    // Sets the runtime cost function of the overload added last.
-    FunctionBuilder& Cost(uint64_t (*cost)(const Value* args));
+    // Sets the cost of the overload added last: `runtime` at run time (plus whatever the
+    // implementation adds to CallContext::extra_cost) and `estimate`, its static twin, which
+    // must bracket it for every input within the argument ranges.
+    FunctionBuilder& Cost(RuntimeCostFn runtime, EstimateFn estimate);
+    // Cost of the overload added last given by one size formula (see SizeFormula), measured
+    // at run time with M.
+    template <SizeFormula F, CostSizes::Measure M = &CostSize>
+    FunctionBuilder& CostBySize() {
+      return Cost(&SizeCost<F, M>::Runtime, &SizeCost<F, M>::Estimate);
+    }
+    // A constant cost N for the overload added last.
+    template <uint64_t N>
+    FunctionBuilder& FixedCost() {
+      return Cost(&FixedCostFns<N>::Runtime, &FixedCostFns<N>::Estimate);
+    }
 
    private:
     Library* lib_;

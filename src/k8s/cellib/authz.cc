@@ -203,11 +203,13 @@ Value Reason(const DecisionValue& d) { return Value::String(d.reason); }
 bool Errored(const DecisionValue& d) { return !d.error.empty(); }
 Value Error(const DecisionValue& d) { return Value::String(d.error); }
 
-uint64_t CheckCost(const Value*) { return 350000; }
-// 10 + ceil(L * 0.1) + 50 * ceil(L * 0.5) for a selector of length L (spec 5.3).
-uint64_t SelectorCost(const Value* args) {
-  uint64_t l = args[1].string_value().size();
-  return 10 + internal::CeilCost(l, 0.1) + 50 * internal::CeilCost(l, 0.5);
+// check(): 350,000 (spec 5.3), so at most two checks fit the per-expression limit.
+constexpr uint64_t kCheckCost = 350000;
+// 10 + ceil(L * 0.1) + 50 * ceil(L * 0.5) for a selector of length L in bytes (spec 5.3).
+uint64_t SelectorCost(const cel::CostSizes& size) {
+  const uint64_t l = size[1];
+  return cel::cost::SatAdd(cel::cost::SatAdd(10, internal::CeilCost(l, 0.1)),
+                           cel::cost::SatMul(50, internal::CeilCost(l, 0.5)));
 }
 
 // ---- RulesAuthorizer ---------------------------------------------------------------------
@@ -325,7 +327,7 @@ cel::Library AuthzLibrary() {
   const Type decision = Type::Opaque(std::string(kDecisionName));
   const Type str = Type::String();
   cel::Library lib("kubernetes.authz");
-  lib.Member("path").Raw("authorizer_path", {authz, str}, path, internal::WithContext<&Path>).Cost(&internal::UnitCost);
+  lib.Member("path").Raw("authorizer_path", {authz, str}, path, internal::WithContext<&Path>);
   lib.Member("group").Raw("authorizer_group", {authz, str}, group, internal::WithContext<&Group>);
   lib.Member("serviceAccount")
       .Raw("authorizer_serviceaccount", {authz, str, str}, authz, internal::WithContext<&ServiceAccount>);
@@ -341,16 +343,16 @@ cel::Library AuthzLibrary() {
   lib.Member("fieldSelector")
       .Raw("resourcecheck_fieldselector",
                                                             {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::field_selector>>)
-      .Cost(&SelectorCost);
+      .CostBySize<&SelectorCost>();
   lib.Member("labelSelector")
       .Raw("resourcecheck_labelselector",
                                                             {resource, str}, resource, internal::WithContext<&SetField<&ResourceCheckValue::label_selector>>)
-      .Cost(&SelectorCost);
+      .CostBySize<&SelectorCost>();
   lib.Member("check")
       .Raw("pathcheck_check", {path, str}, decision, internal::WithContext<&PathCheck>)
-      .Cost(&CheckCost)
+      .FixedCost<kCheckCost>()
       .Raw("resourcecheck_check", {resource, str}, decision, internal::WithContext<&ResourceCheck>)
-      .Cost(&CheckCost);
+      .FixedCost<kCheckCost>();
   lib.Member("allowed").Add<&Allowed>("decision_allowed");
   lib.Member("reason").Add<&Reason>("decision_reason", {decision}, str);
   lib.Member("errored").Add<&Errored>("decision_errored");

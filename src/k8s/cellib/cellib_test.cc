@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cel/cel.h"
+#include "cel/json/json_value.h"
 #include "json/json.h"
 #include "k8s/cellib/authz.h"
 #include "k8s/cellib/cellib.h"
@@ -29,6 +30,7 @@ class CellibTest : public ::testing::Test {
     b.SetOptions(EnvOptionsFor(version, extended));
     auto env = b.Build();
     cel::CompileResult r = env->Compile(expr);
+    estimate_ = r.cost_estimate;
     if (!r.ok()) return "compile: " + r.FormatIssues();
     cel::Activation act(env->variable_count());
     act.Set(env->VariableSlot("authorizer"), MakeAuthorizerValue(arena_, authorizer_, user_));
@@ -54,6 +56,7 @@ class CellibTest : public ::testing::Test {
 
   Arena arena_;
   cel::EvalStats stats_;
+  cel::CostEstimate estimate_;  // static estimate of the last compiled expression
   cel::Value x_;
   const Authorizer* authorizer_ = nullptr;
   UserInfo user_{.name = "alice", .uid = "1", .groups = {"devs", "system:authenticated"}};
@@ -506,6 +509,112 @@ TEST(EnvOptionsFor, SetsParserSwitchesPerVersion) {
   EXPECT_TRUE(p.enable_optional_syntax && p.enable_optional_macros &&
               p.enable_two_variable_comprehensions && p.enable_bind_macro &&
               p.enable_block_macros);
+}
+
+// STYLE.md H11: every Kubernetes library function with a cost declares its runtime cost and
+// its static estimate together; the actual cost of each call lies within the estimate, over
+// inputs of unknown size (x is dyn, bound to a JSON document) and over literals.
+TEST_F(CellibTest, LibraryCallsCostWithinTheirDeclaredEstimates) {
+  auto doc = json::Parse(R"({
+    "q": "1500Mi", "ip": "10.1.2.3", "ip6": "2001:db8::1", "cidr": "10.0.0.0/8",
+    "url": "https://example.com:8443/a/b?x=1", "v": "1.2.3", "img": "registry.k8s.io/pause:3.9",
+    "name": "my-app", "s": "a1b22c333d4444", "re": "[0-9]+", "sel": "app=web,tier!=db",
+    "ints": [3, 1, 2, 5, 4], "strs": ["b", "a", "ccc"], "nested": [[1, 2], [3]],
+    "key": "a/b~c"})");
+  ASSERT_TRUE(doc.ok());
+  x_ = cel::FromJson(doc->root(), arena_);
+  auto rules = json::Parse(R"([{"group": "system:authenticated", "verbs": ["*"],
+                                "apiGroups": ["*"], "resources": ["*"]}])");
+  ASSERT_TRUE(rules.ok());
+  StatusOr<RulesAuthorizer> authz = RulesAuthorizer::FromJson(rules->root());
+  ASSERT_TRUE(authz.ok());
+  authorizer_ = &*authz;
+  struct Case {
+    std::string expr;
+    bool extended = false;
+  };
+  const Case cases[] = {
+      // quantity, semver, url, image, ip, cidr: ceil(size * 0.1) to parse.
+      {"quantity(x.q).isInteger()"},
+      {"isQuantity(x.q)"},
+      {"quantity('1500Mi').asInteger() > 0"},
+      {"semver(x.v).major()"},
+      {"isSemver(x.v)"},
+      {"url(x.url).getHost()"},
+      {"isURL(x.url)"},
+      {"isImage(x.img)"},
+      {"ip(x.ip).family()"},
+      {"isIP(x.ip6)"},
+      {"ip.isCanonical(x.ip6)"},
+      {"cidr(x.cidr).containsIP(x.ip)"},
+      {"cidr(x.cidr).containsIP(ip(x.ip))"},
+      {"cidr(x.cidr).containsCIDR('10.1.0.0/16')"},
+      {"cidr(x.cidr).containsCIDR(cidr('10.1.0.0/16'))"},
+      {"isCIDR(x.cidr)"},
+      // regex: ceil((1 + size(s)) * 0.1) * ceil(size(re) * 0.25).
+      {"x.s.find(x.re)"},
+      {"x.s.findAll('[a-z]')"},
+      {"x.s.findAll('[0-9]+', 2)"},
+      {"'abc123def'.find('[0-9]+')"},
+      // format: per-format regex size.
+      {"format.dns1123Label().validate(x.name)"},
+      {"format.uri().validate(x.url)"},
+      {"format.named('labelValue').value().validate(x.name)"},
+      // lists: the receiver's traversal.
+      {"x.ints.isSorted()"},
+      {"x.ints.sum()"},
+      {"x.ints.min()"},
+      {"x.strs.max()"},
+      {"x.strs.indexOf('a')"},
+      {"x.nested.lastIndexOf([3])"},
+      {"[1, 2, 3].sum()"},
+      {"['ab', 'cd'].isSorted()"},
+      // authorizer: check 350,000; selectors by length.
+      {"authorizer.path('/healthz').check('get').allowed()"},
+      {"authorizer.group('apps').resource('deployments').labelSelector(x.sel)"
+       ".check('list').allowed()"},
+      {"authorizer.group('').resource('pods').fieldSelector('spec.nodeName=n1')"
+       ".check('list').reason()"},
+      // strings (Kubernetes strings v2) and sets.
+      {"x.name.upperAscii()"},
+      {"x.s.replace('3', 'x')"},
+      {"x.s.split('c')"},
+      {"x.strs.join('-')"},
+      {"sets.contains(x.ints, [1, 2])"},
+      // Extended mode only.
+      {"jsonpatch.escapeKey(x.key)", true},
+  };
+  for (const Case& c : cases) {
+    std::string got = Eval(c.expr, kNewestVersion, c.extended);
+    const std::string where = c.expr + " -> " + got + ", estimate [" +
+                              std::to_string(estimate_.min) + ", " +
+                              std::to_string(estimate_.max) + "], actual " +
+                              std::to_string(stats_.cost);
+    ASSERT_NE(got.substr(0, 8), "compile:") << where;
+    EXPECT_NE(got.substr(0, 7), "status:") << where;
+    EXPECT_LE(estimate_.min, stats_.cost) << where;
+    EXPECT_GE(estimate_.max, stats_.cost) << where;
+    EXPECT_LT(estimate_.max, cel::cost::kUnbounded) << where;
+  }
+  // Fixed costs are exact: check is 350,000, path and allowed 1 each, the identifier 1.
+  Eval("authorizer.path('/healthz').check('get').allowed()");
+  EXPECT_EQ(estimate_.min, 350003u);
+  EXPECT_EQ(estimate_.max, 350003u);
+  EXPECT_EQ(stats_.cost, 350003u);
+}
+
+TEST(CellibCostDeclarations, EveryRuntimeCostHasAnEstimate) {
+  int with_cost = 0;
+  for (const cel::Library& lib : Libraries(kNewestVersion, /*extended=*/true)) {
+    for (const cel::FunctionDecl& f : lib.functions()) {
+      for (const cel::OverloadDecl& o : f.overloads) {
+        if (o.cost == nullptr) continue;
+        ++with_cost;
+        EXPECT_NE(o.estimate, nullptr) << lib.name() << " " << o.id;
+      }
+    }
+  }
+  EXPECT_GT(with_cost, 60);
 }
 
 TEST(Version, ParsesAndRejects) {

@@ -46,16 +46,18 @@ cel::StringResult ToString(const CIDRValue& c) { return {c.cidr().ToString()}; }
 
 // Upstream sizes a CIDR as 1 (it is not a Sizer): ceil(2 * 0.1) = 1 for the comparison, plus
 // the parse of a string argument; containsCIDR adds ceil(0.1) + 1 for masking.
-uint64_t ContainsIPCost(const Value*) { return internal::CeilCost(2, internal::kStringTraversalFactor); }
-uint64_t ContainsIPStringCost(const Value* args) {
-  return ContainsIPCost(args) + internal::SecondArgTraversalCost(args);
+uint64_t ContainsIPCost(const cel::CostSizes&) {
+  return internal::CeilCost(2, internal::kStringTraversalFactor);
 }
-uint64_t ContainsCIDRCost(const Value*) {
+uint64_t ContainsIPStringCost(const cel::CostSizes& size) {
+  return cel::cost::SatAdd(ContainsIPCost(size), internal::SecondArgTraversal(size));
+}
+uint64_t ContainsCIDRCost(const cel::CostSizes&) {
   return internal::CeilCost(2, internal::kStringTraversalFactor) +
          internal::CeilCost(1, internal::kStringTraversalFactor) + 1;
 }
-uint64_t ContainsCIDRStringCost(const Value* args) {
-  return ContainsCIDRCost(args) + internal::SecondArgTraversalCost(args);
+uint64_t ContainsCIDRStringCost(const cel::CostSizes& size) {
+  return cel::cost::SatAdd(ContainsCIDRCost(size), internal::SecondArgTraversal(size));
 }
 
 }  // namespace
@@ -67,18 +69,19 @@ cel::Library CIDRLibrary() {
   lib.TypeName(&CIDRValue::StaticTypeInfo(), Type::TypeOf(cidr));
   lib.Function("cidr")
       .Raw("string_to_cidr", {Type::String()}, cidr, internal::WithContext<&ParseCIDR>)
-      .Cost(&internal::FirstArgTraversalCost);
-  lib.Function("isCIDR").Add<&IsCIDR>("is_cidr").Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
+  lib.Function("isCIDR").Add<&IsCIDR>("is_cidr")
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Member("containsIP")
       .Raw("cidr_contains_ip_string", {cidr, Type::String()}, Type::Bool(), internal::WithContext<&ContainsIPString>)
-      .Cost(&ContainsIPStringCost)
+      .CostBySize<&ContainsIPStringCost, &internal::ActualSize>()
       .Add<&ContainsIP>("cidr_contains_ip_ip")
-      .Cost(&ContainsIPCost);
+      .CostBySize<&ContainsIPCost, &internal::ActualSize>();
   lib.Member("containsCIDR")
       .Raw("cidr_contains_cidr_string", {cidr, Type::String()}, Type::Bool(), internal::WithContext<&ContainsCIDRString>)
-      .Cost(&ContainsCIDRStringCost)
+      .CostBySize<&ContainsCIDRStringCost, &internal::ActualSize>()
       .Add<&ContainsCIDR>("cidr_contains_cidr")
-      .Cost(&ContainsCIDRCost);
+      .CostBySize<&ContainsCIDRCost, &internal::ActualSize>();
   lib.Member("ip").Raw("cidr_ip", {cidr}, ip, internal::WithContext<&Ip>);
   lib.Member("masked").Raw("cidr_masked", {cidr}, cidr, internal::WithContext<&Masked>);
   lib.Member("prefixLength").Add<&PrefixLength>("cidr_prefix_length");

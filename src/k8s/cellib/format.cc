@@ -3,6 +3,7 @@
 //
 // A FormatValue points at a static table entry, so it is trivially destructible and two values
 // are equal when they name the same format. Validation messages come from k8s/validation.h.
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -96,12 +97,27 @@ Value ValidateFn(CallContext& ctx, const FormatValue& f, cel::StringArg s) {
                            Value::List(ctx.arena->New<cel::ArrayList>(items, errors.size())));
 }
 
-// ceil((1 + size(s)) * 0.1) * ceil(maxRegexSize * 0.25).
+// ceil((1 + size(s)) * 0.1) * ceil(maxRegexSize * 0.25), for the format's maxRegexSize.
+uint64_t ValidateFormula(uint64_t s_size, uint64_t max_regex_size) {
+  return cel::cost::SatMul(
+      internal::CeilCost(cel::cost::SatAdd(1, s_size), internal::kStringTraversalFactor),
+      internal::CeilCost(max_regex_size, internal::kRegexLengthFactor));
+}
 uint64_t ValidateCost(const Value* args) {
   if (args[0].kind() != cel::ValueKind::kOpaque) return 1;
   const auto& f = static_cast<const FormatValue&>(args[0].opaque());
-  return internal::CeilCost(1 + internal::ActualSize(args[1]), internal::kStringTraversalFactor) *
-         internal::CeilCost(f.format().max_regex_size, internal::kRegexLengthFactor);
+  return ValidateFormula(internal::ActualSize(args[1]), f.format().max_regex_size);
+}
+// Statically the format is not known: the smallest and the largest maxRegexSize bracket it.
+cel::CallEstimate ValidateEstimate(const cel::EstimateInput& in) {
+  uint64_t lo = kFormats[0].max_regex_size;
+  uint64_t hi = lo;
+  for (const NamedFormat& f : kFormats) {
+    lo = std::min(lo, f.max_regex_size);
+    hi = std::max(hi, f.max_regex_size);
+  }
+  return {{ValidateFormula(in.size(1).min, lo), ValidateFormula(in.size(1).max, hi)},
+          std::nullopt};
 }
 
 template <size_t... I>
@@ -121,7 +137,7 @@ cel::Library FormatLibrary() {
   lib.Member("validate")
       .Raw("format-validate", {format, Type::String()},
                         Type::Optional(Type::List(Type::String())), internal::WithContext<&ValidateFn>)
-      .Cost(&ValidateCost);
+      .Cost(&ValidateCost, &ValidateEstimate);
   AddConstants(lib, format, std::make_index_sequence<std::size(kFormats)>{});
   return lib;
 }

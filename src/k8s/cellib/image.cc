@@ -58,8 +58,10 @@ cel::Library ImageLibrary() {
   cel::Library lib("kubernetes.image");
   lib.Function("image")
       .Raw("string_to_image", {Type::String()}, image, internal::WithContext<&ParseImage>)
-      .Cost(&internal::FirstArgTraversalCost);
-  lib.Function("isImage").Add<&IsImage>("is_image_string").Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
+  lib.Function("isImage")
+      .Add<&IsImage>("is_image_string")
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Member("registry").Add<&Registry>("image_registry");
   lib.Member("repository").Add<&Repository>("image_repository");
   lib.Member("tag").Add<&Tag>("image_tag");

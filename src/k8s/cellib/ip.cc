@@ -31,8 +31,9 @@ bool IsLinkLocalUnicast(const IPValue& v) { return v.ip().IsLinkLocalUnicast(); 
 bool IsGlobalUnicast(const IPValue& v) { return v.ip().IsGlobalUnicast(); }
 cel::StringResult ToString(const IPValue& v) { return {v.ip().ToString()}; }
 
-uint64_t CanonicalCost(const Value* args) {
-  return internal::CeilCost(internal::ActualSize(args[0]), 2 * internal::kStringTraversalFactor);
+// ip.isCanonical: ceil(size * 2 * 0.1) (spec 5.3).
+uint64_t CanonicalCost(const cel::CostSizes& size) {
+  return internal::CeilCost(size[0], 2 * internal::kStringTraversalFactor);
 }
 
 }  // namespace
@@ -43,11 +44,12 @@ cel::Library IPLibrary() {
   lib.TypeName(&IPValue::StaticTypeInfo(), Type::TypeOf(ip));
   lib.Function("ip")
       .Raw("string_to_ip", {Type::String()}, ip, internal::WithContext<&ParseIP>)
-      .Cost(&internal::FirstArgTraversalCost);
-  lib.Function("isIP").Add<&IsIP>("is_ip").Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
+  lib.Function("isIP").Add<&IsIP>("is_ip")
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Function("ip.isCanonical")
       .Raw("ip_is_canonical", {Type::String()}, Type::Bool(), internal::WithContext<&IsCanonical>)
-      .Cost(&CanonicalCost);
+      .CostBySize<&CanonicalCost, &internal::ActualSize>();
   lib.Member("family").Add<&Family>("ip_family");
   lib.Member("isUnspecified").Add<&IsUnspecified>("ip_is_unspecified");
   lib.Member("isLoopback").Add<&IsLoopback>("ip_is_loopback");

@@ -33,7 +33,7 @@ cel::Library JSONPatchLibrary() {
   cel::Library lib("kubernetes.jsonpatch");
   lib.Function("jsonpatch.escapeKey")
       .Raw("string_to_escaped_string", {cel::Type::String()}, cel::Type::String(), internal::WithContext<&EscapeKey>)
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   return lib;
 }
 

@@ -6,6 +6,7 @@
 // first overload at run time, whatever its elements are. Cost is Kubernetes' traversal cost of
 // the receiver, charged through CallContext::extra_cost because it needs the arena to walk
 // lazy JSON views.
+#include <algorithm>
 #include <vector>
 
 #include "k8s/cellib/cellib.h"
@@ -53,6 +54,44 @@ uint64_t TraversalCost(const Value& root, Arena& arena) {
   return cost;
 }
 uint64_t ZeroCost(const Value*) { return 0; }
+
+// Static bound of TraversalCost for one value of static type `t` and unknown contents.
+// Strings and bytes: floor(max size * 0.1). Lists and maps: max elements times their element
+// bound. Dyn (any shape, decoded from the request): every leaf costs at most its serialised
+// length and at least 1 byte, so the request size bounds the sum. Depth is bounded by the
+// type's nesting, which the checker built from the source.
+uint64_t MaxTraversal(const Type& t, const cel::EstimateInput& in) {
+  using cel::cost::SatAdd;
+  using cel::cost::SatMul;
+  switch (t.kind()) {
+    case cel::TypeKind::kString:
+    case cel::TypeKind::kBytes:
+      return cel::cost::FloorOfSize(in.max_string_size, internal::kStringTraversalFactor);
+    case cel::TypeKind::kList:
+      return SatMul(in.max_elements, MaxTraversal(t.param(0), in));
+    case cel::TypeKind::kMap:
+      return SatMul(in.max_elements,
+                    SatAdd(MaxTraversal(t.param(0), in), MaxTraversal(t.param(1), in)));
+    case cel::TypeKind::kDyn:
+    case cel::TypeKind::kTypeParam:
+    case cel::TypeKind::kError:
+      return std::max(in.max_string_size, in.max_elements);
+    default: return 1;
+  }
+}
+// Static twin of ChargeTraversal on the receiver (isSorted, sum, min, max, indexOf,
+// lastIndexOf): its element count times the bound per element. At least one per element for
+// elements that are neither strings nor containers (a short string may cost 0).
+cel::CallEstimate TraversalEstimate(const cel::EstimateInput& in) {
+  const cel::SizeRange n = in.size(0);
+  Type elem = Type::Dyn();
+  if (!in.args.empty() && in.args[0].type.kind() == cel::TypeKind::kList) {
+    elem = in.args[0].type.param(0);
+  }
+  const uint64_t per_max = MaxTraversal(elem, in);
+  const bool scalar = per_max == 1;
+  return {{scalar ? n.min : 0, cel::cost::SatMul(n.max, per_max)}, std::nullopt};
+}
 void ChargeTraversal(CallContext& ctx, const Value& receiver) {
   ctx.extra_cost += TraversalCost(receiver, *ctx.arena);
 }
@@ -181,28 +220,30 @@ cel::Library ListsLibrary() {
     const std::string t = e.id;
     const Type list = Type::List(e.type);
     is_sorted.Raw("list_" + t + "_is_sorted_bool", {list}, Type::Bool(), &IsSorted)
-        .Cost(&ZeroCost);
-    min.Raw("list_" + t + "_min_" + t, {list}, e.type, &MinMax<true>).Cost(&ZeroCost);
-    max.Raw("list_" + t + "_max_" + t, {list}, e.type, &MinMax<false>).Cost(&ZeroCost);
+        .Cost(&ZeroCost, &TraversalEstimate);
+    min.Raw("list_" + t + "_min_" + t, {list}, e.type, &MinMax<true>)
+        .Cost(&ZeroCost, &TraversalEstimate);
+    max.Raw("list_" + t + "_max_" + t, {list}, e.type, &MinMax<false>)
+        .Cost(&ZeroCost, &TraversalEstimate);
   }
   lib.Member("sum")
       .Raw("list_int_sum_int", {Type::List(Type::Int())}, Type::Int(), &Sum<ValueKind::kInt>)
-      .Cost(&ZeroCost)
+      .Cost(&ZeroCost, &TraversalEstimate)
       .Raw("list_uint_sum_uint", {Type::List(Type::Uint())}, Type::Uint(), &Sum<ValueKind::kUint>)
-      .Cost(&ZeroCost)
+      .Cost(&ZeroCost, &TraversalEstimate)
       .Raw("list_double_sum_double", {Type::List(Type::Double())}, Type::Double(),
            &Sum<ValueKind::kDouble>)
-      .Cost(&ZeroCost)
+      .Cost(&ZeroCost, &TraversalEstimate)
       .Raw("list_duration_sum_duration", {Type::List(Type::Duration())}, Type::Duration(),
            &Sum<ValueKind::kDuration>)
-      .Cost(&ZeroCost);
+      .Cost(&ZeroCost, &TraversalEstimate);
   const Type a = Type::Param("A");
   lib.Member("indexOf")
       .Raw("list_a_index_of_int", {Type::List(a), a}, Type::Int(), &IndexOf<false>)
-      .Cost(&ZeroCost);
+      .Cost(&ZeroCost, &TraversalEstimate);
   lib.Member("lastIndexOf")
       .Raw("list_a_last_index_of_int", {Type::List(a), a}, Type::Int(), &IndexOf<true>)
-      .Cost(&ZeroCost);
+      .Cost(&ZeroCost, &TraversalEstimate);
   return lib;
 }
 

@@ -108,10 +108,10 @@ cel::Library QuantityLibrary() {
   cel::Library lib("kubernetes.quantity");
   lib.Function("quantity")
       .Raw("string_to_quantity", {cel::Type::String()}, q, internal::WithContext<&ParseQuantity>)
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Function("isQuantity")
       .Add<&IsQuantity>("is_quantity_string")
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   // Upstream declares sign() as a global function, not a member.
   lib.Function("sign").Add<&Sign>("quantity_sign");
   lib.Member("isGreaterThan").Add<&IsGreaterThan>("quantity_is_greater_than");

@@ -128,9 +128,10 @@ Value Dynamic(CallContext& ctx, const Value* args) {
 }
 
 // ceil((1 + size(s)) * 0.1) * ceil(size(regex) * 0.25).
-uint64_t FindCost(const Value* args) {
-  return internal::CeilCost(1 + internal::ActualSize(args[0]), internal::kStringTraversalFactor) *
-         internal::CeilCost(internal::ActualSize(args[1]), internal::kRegexLengthFactor);
+uint64_t FindCost(const cel::CostSizes& size) {
+  return cel::cost::SatMul(
+      internal::CeilCost(cel::cost::SatAdd(1, size[0]), internal::kStringTraversalFactor),
+      internal::CeilCost(size[1], internal::kRegexLengthFactor));
 }
 
 }  // namespace
@@ -140,16 +141,16 @@ cel::Library RegexLibrary() {
   lib.Member("find")
       .Raw("string_find_string", {Type::String(), Type::String()}, Type::String(),
            &Dynamic<&FindPrepared>)
-      .Cost(&FindCost)
+      .CostBySize<&FindCost, &internal::ActualSize>()
       .Prepare(1, &Prepare, &FindPrepared, &Destroy);
   lib.Member("findAll")
       .Raw("string_find_all_string", {Type::String(), Type::String()},
            Type::List(Type::String()), &Dynamic<&FindAllPrepared1>)
-      .Cost(&FindCost)
+      .CostBySize<&FindCost, &internal::ActualSize>()
       .Prepare(1, &Prepare, &FindAllPrepared1, &Destroy)
       .Raw("string_find_all_string_int", {Type::String(), Type::String(), Type::Int()},
            Type::List(Type::String()), &Dynamic<&FindAllPrepared>)
-      .Cost(&FindCost)
+      .CostBySize<&FindCost, &internal::ActualSize>()
       .Prepare(1, &Prepare, &FindAllPrepared, &Destroy);
   return lib;
 }

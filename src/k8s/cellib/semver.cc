@@ -73,15 +73,15 @@ cel::Library SemverLibrary() {
   cel::Library lib("kubernetes.semver");
   lib.Function("semver")
       .Raw("string_to_semver", {Type::String()}, semver, internal::WithContext<&ParseStrict>)
-      .Cost(&internal::FirstArgTraversalCost)
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>()
       .Raw("string_bool_to_semver_normalize",
                                   {Type::String(), Type::Bool()}, semver, internal::WithContext<&ParseMaybeNormalized>)
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Function("isSemver")
       .Add<&IsSemver>("is_semver_string")
-      .Cost(&internal::FirstArgTraversalCost)
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>()
       .Add<&IsSemverNormalized>("is_semver_string_bool_normalize")
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Member("major").Add<&Major>("semver_major");
   lib.Member("minor").Add<&Minor>("semver_minor");
   lib.Member("patch").Add<&Patch>("semver_patch");

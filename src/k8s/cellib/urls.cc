@@ -71,7 +71,7 @@ cel::Library URLsLibrary() {
   cel::Library lib("kubernetes.urls");
   lib.Function("url")
       .Raw("string_to_url", {Type::String()}, url, internal::WithContext<&ParseURL>)
-      .Cost(&internal::FirstArgTraversalCost);
+      .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>();
   lib.Function("isURL").Add<&IsURL>("is_url_string");  // upstream: default cost 1
   lib.Member("getScheme").Add<&Scheme>("url_get_scheme");
   lib.Member("getHost").Add<&Host>("url_get_host");

@@ -165,12 +165,19 @@ Value Range(CallContext& c, const Value* a) {
 // cel-go charges these calls 1. We charge the work up front where it grows faster than the
 // input or allocates what the input does not bound, so the per-expression budget caps it:
 // lists.range(n) costs 1 + n and distinct() costs 1 + ceil(0.1 * n * n).
-uint64_t RangeCost(const Value* a) {
-  return 1 + static_cast<uint64_t>(std::max<int64_t>(0, a[0].int_value()));
+uint64_t RangeFormula(int64_t n) { return 1 + static_cast<uint64_t>(std::max<int64_t>(0, n)); }
+uint64_t RangeCost(const Value* a) { return RangeFormula(a[0].int_value()); }
+// Exact for a literal count; otherwise the count is not bounded by any input size.
+CallEstimate RangeEstimate(const EstimateInput& in) {
+  if (!in.args.empty() && in.args[0].int_constant) {
+    uint64_t c = RangeFormula(*in.args[0].int_constant);
+    return {{c, c}, SizeRange{c - 1, c - 1}};
+  }
+  return {{1, cost::kUnbounded}, std::nullopt};
 }
-uint64_t DistinctCost(const Value* a) {
-  double n = static_cast<double>(a[0].list().size());
-  return 1 + static_cast<uint64_t>(std::ceil(0.1 * n * n));
+// 1 + ceil(0.1 * n * n) for n = size(list); runtime and static (CostSizes) from one formula.
+uint64_t DistinctCost(const CostSizes& size) {
+  return cost::SatAdd(1, cost::OfSize(cost::SatMul(size[0], size[0]), 0.1));
 }
 
 }  // namespace
@@ -198,10 +205,12 @@ Library ListsLibrary(int version) {
       sort_by.Raw(std::string("list_") + name + "_sortByAssociatedKeys", {listA, T::List(t)},
                   listA, &SortByAssociatedKeys);
     }
-    lib.Member("distinct").Raw("list_distinct", {listA}, listA, &Distinct).Cost(&DistinctCost);
+    lib.Member("distinct")
+        .Raw("list_distinct", {listA}, listA, &Distinct)
+        .CostBySize<&DistinctCost>();
     lib.Member("reverse").Raw("list_reverse", {listA}, listA, &Reverse);
     lib.Function("lists.range").Raw("lists_range", {T::Int()}, T::List(T::Int()), &Range)
-        .Cost(&RangeCost);
+        .Cost(&RangeCost, &RangeEstimate);
   }
   return lib;
 }

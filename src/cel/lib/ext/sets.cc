@@ -42,11 +42,13 @@ Value Intersects(CallContext& c, const Value* a) {
   return Value::Bool(false);
 }
 
-uint64_t ProductCost(const Value* a) {
-  return 1 + static_cast<uint64_t>(a[0].list().size()) * a[1].list().size();
+// 1 + size(a) * size(b) (cel-go's tracker); runtime and static (CostSizes) from one formula.
+uint64_t ProductCost(const CostSizes& size) {
+  return cost::SatAdd(1, cost::SatMul(size[0], size[1]));
 }
-uint64_t TwiceProductCost(const Value* a) {
-  return 1 + 2 * static_cast<uint64_t>(a[0].list().size()) * a[1].list().size();
+// sets.equivalent: both directions, 1 + 2 * size(a) * size(b).
+uint64_t TwiceProductCost(const CostSizes& size) {
+  return cost::SatAdd(1, cost::SatMul(2, cost::SatMul(size[0], size[1])));
 }
 
 }  // namespace
@@ -56,13 +58,13 @@ Library SetsLibrary() {
   const T list = T::List(T::Param("T"));
   lib.Function("sets.contains")
       .Raw("list_sets_contains_list", {list, list}, T::Bool(), &Contains)
-      .Cost(&ProductCost);
+      .CostBySize<&ProductCost>();
   lib.Function("sets.equivalent")
       .Raw("list_sets_equivalent_list", {list, list}, T::Bool(), &Equivalent)
-      .Cost(&TwiceProductCost);
+      .CostBySize<&TwiceProductCost>();
   lib.Function("sets.intersects")
       .Raw("list_sets_intersects_list", {list, list}, T::Bool(), &Intersects)
-      .Cost(&ProductCost);
+      .CostBySize<&ProductCost>();
   return lib;
 }
 

@@ -30,9 +30,6 @@ Value TooLarge(CallContext& c) {
   return c.Error("string result exceeds " + std::to_string(kMaxResultBytes) + " bytes");
 }
 
-uint64_t CeilCost(uint64_t n, double factor) {
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * factor));
-}
 size_t CodePoints(std::string_view s) { return utf8::CountCodePoints(s); }
 
 // Byte length of the (valid) UTF-8 sequence starting at s[pos].
@@ -295,8 +292,8 @@ Value JoinImpl(CallContext& c, const ListValue& l, std::string_view sep) {
     out.append(e.string_value());
     if (out.size() > kMaxResultBytes) return TooLarge(c);
   }
-  // Kubernetes charges by the size of the result (spec 5.3).
-  c.extra_cost = CeilCost(CodePoints(out), 0.2);
+  // Kubernetes charges by the size of the result (spec 5.3); static twin: JoinEstimate.
+  c.extra_cost = cost::OfSize(CodePoints(out), 0.2);
   return MakeString(*c.arena, out);
 }
 Value Join(CallContext& c, const Value* a) { return JoinImpl(c, a[0].list(), ""); }
@@ -883,14 +880,46 @@ Value FormatV2(CallContext& c, const Value* a) { return FormatImpl(c, a, true); 
 
 // ---- Costs (Kubernetes strict cost, spec 5.3) ----------------------------------------------
 
-uint64_t TraverseCost(const Value* a) { return CeilCost(CodePoints(a[0].string_value()), 0.1); }
-uint64_t TraverseTwiceCost(const Value* a) {
-  return CeilCost(CodePoints(a[0].string_value()), 0.2);
+// Each formula serves as the runtime cost and, over the argument size ranges, as the static
+// estimate (cel/common/function.h CostSizes). Kubernetes counts code points for most of them.
+uint64_t CodePointSize(const Value& v) {
+  return v.kind() == ValueKind::kString ? CodePoints(v.string_value()) : CostSize(v);
 }
-uint64_t SearchCost(const Value* a) {
-  return static_cast<uint64_t>(static_cast<double>(a[0].string_value().size()) * 0.1);
+// lowerAscii, upperAscii, substring, trim: ceil(size(receiver) * 0.1).
+uint64_t TraverseCost(const CostSizes& size) { return cost::OfSize(size[0], 0.1); }
+// replace, split: ceil(size(receiver) * 2 * 0.1).
+uint64_t TraverseTwiceCost(const CostSizes& size) { return cost::OfSize(size[0], 0.2); }
+// indexOf, lastIndexOf: floor(bytes(receiver) * 0.1).
+uint64_t SearchCost(const CostSizes& size) { return cost::FloorOfSize(size[0], 0.1); }
+
+// The result of lowerAscii / upperAscii is as long as the receiver (kKeepsMin); that of
+// substring / trim at most as long.
+template <SizeFormula F, bool kKeepsMin>
+CallEstimate NoLongerEstimate(const EstimateInput& in) {
+  CallEstimate out = SizeCost<F, &CodePointSize>::Estimate(in);
+  out.result_size = SizeRange{kKeepsMin ? in.size(0).min : 0, in.size(0).max};
+  return out;
 }
-uint64_t ResultSizedCost(const Value*) { return 0; }  // charged in the call via extra_cost
+// split: at most one part per code point plus one.
+CallEstimate SplitEstimate(const EstimateInput& in) {
+  CallEstimate out = SizeCost<&TraverseTwiceCost, &CodePointSize>::Estimate(in);
+  out.result_size = SizeRange{0, cost::SatAdd(in.size(0).max, 1)};
+  return out;
+}
+
+// join: ceil(size(result) * 2 * 0.1), charged in the call through extra_cost once the result
+// is known. Statically the result is at most every element plus a separator after each.
+uint64_t ResultSizedCost(const Value*) { return 0; }
+CallEstimate JoinEstimate(const EstimateInput& in) {
+  const SizeRange n = in.size(0);
+  uint64_t elem_max = in.max_string_size;
+  if (!in.args.empty() && in.args[0].type.kind() == TypeKind::kList) {
+    elem_max = in.SizeOfType(in.args[0].type.param(0)).max;
+  }
+  const uint64_t sep_max = in.args.size() > 1 ? in.size(1).max : 0;
+  const uint64_t result_max = cost::SatMul(n.max, cost::SatAdd(elem_max, sep_max));
+  return {{0, cost::OfSize(result_max, 0.2)}, SizeRange{0, result_max}};
+}
 
 }  // namespace
 
@@ -900,28 +929,48 @@ Library StringsLibrary(int version) {
   const T I = T::Int();
   lib.Member("charAt").Raw("string_char_at_int", {S, I}, S, &CharAt);
   lib.Member("indexOf")
-      .Raw("string_index_of_string", {S, S}, I, &IndexOf).Cost(&SearchCost)
-      .Raw("string_index_of_string_int", {S, S, I}, I, &IndexOfOffset).Cost(&SearchCost);
+      .Raw("string_index_of_string", {S, S}, I, &IndexOf).CostBySize<&SearchCost>()
+      .Raw("string_index_of_string_int", {S, S, I}, I, &IndexOfOffset)
+      .CostBySize<&SearchCost>();
   lib.Member("lastIndexOf")
-      .Raw("string_last_index_of_string", {S, S}, I, &LastIndexOf).Cost(&SearchCost)
+      .Raw("string_last_index_of_string", {S, S}, I, &LastIndexOf)
+      .CostBySize<&SearchCost>()
       .Raw("string_last_index_of_string_int", {S, S, I}, I, &LastIndexOfOffset)
-      .Cost(&SearchCost);
-  lib.Member("lowerAscii").Raw("string_lower_ascii", {S}, S, &LowerAscii).Cost(&TraverseCost);
-  lib.Member("upperAscii").Raw("string_upper_ascii", {S}, S, &UpperAscii).Cost(&TraverseCost);
+      .CostBySize<&SearchCost>();
+  constexpr RuntimeCostFn kTraverse = &SizeCost<&TraverseCost, &CodePointSize>::Runtime;
+  constexpr RuntimeCostFn kTraverseTwice =
+      &SizeCost<&TraverseTwiceCost, &CodePointSize>::Runtime;
+  constexpr EstimateFn kSameSize = &NoLongerEstimate<&TraverseCost, true>;
+  constexpr EstimateFn kNoLonger = &NoLongerEstimate<&TraverseCost, false>;
+  constexpr EstimateFn kTraverseTwiceEstimate =
+      &SizeCost<&TraverseTwiceCost, &CodePointSize>::Estimate;
+  lib.Member("lowerAscii")
+      .Raw("string_lower_ascii", {S}, S, &LowerAscii)
+      .Cost(kTraverse, kSameSize);
+  lib.Member("upperAscii")
+      .Raw("string_upper_ascii", {S}, S, &UpperAscii)
+      .Cost(kTraverse, kSameSize);
   lib.Member("replace")
-      .Raw("string_replace_string_string", {S, S, S}, S, &Replace).Cost(&TraverseTwiceCost)
+      .Raw("string_replace_string_string", {S, S, S}, S, &Replace)
+      .Cost(kTraverseTwice, kTraverseTwiceEstimate)
       .Raw("string_replace_string_string_int", {S, S, S, I}, S, &ReplaceN)
-      .Cost(&TraverseTwiceCost);
+      .Cost(kTraverseTwice, kTraverseTwiceEstimate);
   lib.Member("split")
-      .Raw("string_split_string", {S, S}, T::List(S), &Split).Cost(&TraverseTwiceCost)
-      .Raw("string_split_string_int", {S, S, I}, T::List(S), &SplitN).Cost(&TraverseTwiceCost);
+      .Raw("string_split_string", {S, S}, T::List(S), &Split)
+      .Cost(kTraverseTwice, &SplitEstimate)
+      .Raw("string_split_string_int", {S, S, I}, T::List(S), &SplitN)
+      .Cost(kTraverseTwice, &SplitEstimate);
   lib.Member("substring")
-      .Raw("string_substring_int", {S, I}, S, &Substring).Cost(&TraverseCost)
-      .Raw("string_substring_int_int", {S, I, I}, S, &SubstringRange).Cost(&TraverseCost);
-  lib.Member("trim").Raw("string_trim", {S}, S, &Trim).Cost(&TraverseCost);
+      .Raw("string_substring_int", {S, I}, S, &Substring)
+      .Cost(kTraverse, kNoLonger)
+      .Raw("string_substring_int_int", {S, I, I}, S, &SubstringRange)
+      .Cost(kTraverse, kNoLonger);
+  lib.Member("trim").Raw("string_trim", {S}, S, &Trim).Cost(kTraverse, kNoLonger);
   lib.Member("join")
-      .Raw("list_join", {T::List(S)}, S, &Join).Cost(&ResultSizedCost)
-      .Raw("list_join_string", {T::List(S), S}, S, &JoinSep).Cost(&ResultSizedCost);
+      .Raw("list_join", {T::List(S)}, S, &Join)
+      .Cost(&ResultSizedCost, &JoinEstimate)
+      .Raw("list_join_string", {T::List(S), S}, S, &JoinSep)
+      .Cost(&ResultSizedCost, &JoinEstimate);
   if (version >= 1) {
     lib.Member("format").Raw("string_format", {S, T::List(T::Dyn())}, S,
                              version >= 4 ? &FormatV2 : &FormatV1);

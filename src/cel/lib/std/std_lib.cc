@@ -23,9 +23,48 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 
 Value Err(CallContext& c, std::string_view m) { return c.Error(m); }
-uint64_t CeilCost(size_t n, double f) {
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * f));
+
+// ---- Costs (spec 5.2) ------------------------------------------------------------------------
+// One formula per shape, over argument sizes (cel::CostSize: bytes, elements, 1 for scalars);
+// each serves as the runtime cost and, at the ends of the argument size ranges, as the static
+// estimate (Library::FunctionBuilder::CostBySize). All are non-decreasing in every size.
+using cost::AtLeast1;
+using cost::OfSize;
+using cost::SatAdd;
+using cost::SatMul;
+constexpr double kTraversal = cost::kStringTraversalFactor;
+
+// a + b on strings, bytes, lists: ceil((size(a) + size(b)) * 0.1), at least 1.
+uint64_t ConcatFormula(const CostSizes& size) {
+  return AtLeast1(OfSize(SatAdd(size[0], size[1]), kTraversal));
 }
+uint64_t ConcatCost(const Value* a) { return SizeCost<&ConcatFormula>::Runtime(a); }
+// The result of a concatenation is exactly as large as its operands together.
+CallEstimate ConcatEstimate(const EstimateInput& in) {
+  CallEstimate out = SizeCost<&ConcatFormula>::Estimate(in);
+  out.result_size = SizeRange{SatAdd(in.size(0).min, in.size(1).min),
+                              SatAdd(in.size(0).max, in.size(1).max)};
+  return out;
+}
+// <, <=, >, >=: ceil(min(size(a), size(b)) * 0.1), at least 1 (1 for scalars).
+uint64_t CompareFormula(const CostSizes& size) {
+  return AtLeast1(OfSize(std::min(size[0], size[1]), kTraversal));
+}
+// x in list: size(list), at least 1.
+uint64_t InListFormula(const CostSizes& size) { return AtLeast1(size[1]); }
+// s.contains(sub): ceil(size(s) * 0.1) * ceil(size(sub) * 0.1), each at least 1.
+uint64_t ContainsFormula(const CostSizes& size) {
+  return SatMul(AtLeast1(OfSize(size[0], kTraversal)), AtLeast1(OfSize(size[1], kTraversal)));
+}
+// startsWith / endsWith: ceil(size(prefix) * 0.1), at least 1.
+uint64_t PrefixFormula(const CostSizes& size) { return AtLeast1(OfSize(size[1], kTraversal)); }
+// matches: ceil((1 + size(s)) * 0.1) * ceil(size(regex) * 0.25), each at least 1.
+uint64_t MatchesFormula(const CostSizes& size) {
+  return SatMul(AtLeast1(OfSize(SatAdd(1, size[0]), kTraversal)),
+                AtLeast1(OfSize(size[1], cost::kRegexFactor)));
+}
+// string(bytes), bytes(string), duration(string), timestamp(string): ceil(size * 0.1), >= 1.
+uint64_t ConvFormula(const CostSizes& size) { return AtLeast1(OfSize(size[0], kTraversal)); }
 
 // ---- Arithmetic ----------------------------------------------------------------------------
 
@@ -134,18 +173,6 @@ Value AddList(CallContext& c, const Value* a) {
   for (size_t i = 0; i < y.size(); ++i) items[x.size() + i] = y.Get(i, *c.arena);
   return Value::List(c.arena->New<ArrayList>(items, n));
 }
-uint64_t ConcatCost(const Value* a) {
-  size_t n = 0;
-  for (int i = 0; i < 2; ++i) {
-    switch (a[i].kind()) {
-      case ValueKind::kString: n += a[i].string_value().size(); break;
-      case ValueKind::kBytes: n += a[i].bytes_value().size(); break;
-      case ValueKind::kList: n += a[i].list().size(); break;
-      default: break;
-    }
-  }
-  return std::max<uint64_t>(1, CeilCost(n, 0.1));
-}
 
 Value TimestampResult(CallContext& c, bool ok, Timestamp t) {
   if (!ok) return Err(c, "timestamp overflow");
@@ -204,19 +231,6 @@ Value Compare(CallContext& c, const Value* a) {
     default: return Value::Bool(r >= 0);
   }
 }
-uint64_t CompareCost(const Value* a) {
-  auto size = [](const Value& v) -> size_t {
-    switch (v.kind()) {
-      case ValueKind::kString: return v.string_value().size();
-      case ValueKind::kBytes: return v.bytes_value().size();
-      default: return 0;
-    }
-  };
-  if (a[0].kind() == ValueKind::kString || a[0].kind() == ValueKind::kBytes) {
-    return std::max<uint64_t>(1, CeilCost(std::min(size(a[0]), size(a[1])), 0.1));
-  }
-  return 1;
-}
 
 Value Not(CallContext&, const Value* a) { return Value::Bool(!a[0].bool_value()); }
 
@@ -227,7 +241,6 @@ Value InList(CallContext& c, const Value* a) {
   }
   return Value::Bool(false);
 }
-uint64_t InListCost(const Value* a) { return std::max<uint64_t>(1, a[1].list().size()); }
 Value InMap(CallContext& c, const Value* a) {
   Value out;
   if (!IsValidMapKey(a[0]) && a[0].kind() != ValueKind::kDouble) return Value::Bool(false);
@@ -246,13 +259,6 @@ bool StartsWith(StringArg s, StringArg p) { return s.value.substr(0, p.value.siz
 bool EndsWith(StringArg s, StringArg p) {
   return s.value.size() >= p.value.size() &&
          s.value.substr(s.value.size() - p.value.size()) == p.value;
-}
-uint64_t ContainsCost(const Value* a) {
-  return std::max<uint64_t>(1, CeilCost(a[0].string_value().size(), 0.1)) *
-         std::max<uint64_t>(1, CeilCost(a[1].string_value().size(), 0.1));
-}
-uint64_t PrefixCost(const Value* a) {
-  return std::max<uint64_t>(1, CeilCost(a[1].string_value().size(), 0.1));
 }
 
 // RE2 with Go regexp semantics as far as RE2 offers them (CEL's `matches` is an unanchored
@@ -285,10 +291,6 @@ Value Matches(CallContext& c, const Value* a) {
   Value v = MatchesPrepared(c, a, re);
   delete re;
   return v;
-}
-uint64_t MatchesCost(const Value* a) {
-  return std::max<uint64_t>(1, CeilCost(1 + a[0].string_value().size(), 0.1)) *
-         std::max<uint64_t>(1, CeilCost(a[1].string_value().size(), 0.25));
 }
 
 // ---- Conversions ---------------------------------------------------------------------------
@@ -406,12 +408,6 @@ Value TypeOf(CallContext&, const Value* a) {
   if (a[0].kind() == ValueKind::kOpaque) return Value::Type(&a[0].opaque().type());
   return Value::Type(&types::ForKind(a[0].kind()));
 }
-uint64_t ConvCost(const Value* a) {
-  size_t n = a[0].kind() == ValueKind::kString ? a[0].string_value().size()
-             : a[0].kind() == ValueKind::kBytes ? a[0].bytes_value().size()
-                                                : 0;
-  return std::max<uint64_t>(1, CeilCost(n, 0.1));
-}
 
 // ---- Timestamp and duration accessors ------------------------------------------------------
 
@@ -484,9 +480,11 @@ Library StandardLibrary(const StdLibOptions& options) {
   add.Raw("add_int64", {T::Int(), T::Int()}, T::Int(), &AddInt)
       .Raw("add_uint64", {T::Uint(), T::Uint()}, T::Uint(), &AddUint)
       .Raw("add_double", {T::Double(), T::Double()}, T::Double(), &AddDouble)
-      .Raw("add_string", {T::String(), T::String()}, T::String(), &AddString).Cost(&ConcatCost)
-      .Raw("add_bytes", {T::Bytes(), T::Bytes()}, T::Bytes(), &AddBytes).Cost(&ConcatCost)
-      .Raw("add_list", {listA, listA}, listA, &AddList).Cost(&ConcatCost)
+      .Raw("add_string", {T::String(), T::String()}, T::String(), &AddString)
+      .Cost(&ConcatCost, &ConcatEstimate)
+      .Raw("add_bytes", {T::Bytes(), T::Bytes()}, T::Bytes(), &AddBytes)
+      .Cost(&ConcatCost, &ConcatEstimate)
+      .Raw("add_list", {listA, listA}, listA, &AddList).Cost(&ConcatCost, &ConcatEstimate)
       .Raw("add_timestamp_duration", {T::Timestamp(), T::Duration()}, T::Timestamp(), &AddTsDur)
       .Raw("add_duration_timestamp", {T::Duration(), T::Timestamp()}, T::Timestamp(), &AddDurTs)
       .Raw("add_duration_duration", {T::Duration(), T::Duration()}, T::Duration(), &AddDurDur);
@@ -545,12 +543,12 @@ Library StandardLibrary(const StdLibOptions& options) {
   for (const Rel& r : rels) {
     auto f = lib.Function(std::string(r.op));
     for (const Pair& p : pairs) {
-      f.Raw(r.prefix + "_" + p.suffix, {p.a, p.b}, T::Bool(), r.impl).Cost(&CompareCost);
+      f.Raw(r.prefix + "_" + p.suffix, {p.a, p.b}, T::Bool(), r.impl).CostBySize<&CompareFormula>();
     }
   }
 
   lib.Function(std::string(op::kIn))
-      .Raw("in_list", {A, listA}, T::Bool(), &InList).Cost(&InListCost)
+      .Raw("in_list", {A, listA}, T::Bool(), &InList).CostBySize<&InListFormula>()
       .Raw("in_map", {A, mapAB}, T::Bool(), &InMap);
 
   lib.Function("size")
@@ -564,16 +562,16 @@ Library StandardLibrary(const StdLibOptions& options) {
       .Add<&SizeList>("list_size", {listA}, T::Int())
       .Add<&SizeMap>("map_size", {mapAB}, T::Int());
 
-  lib.Member("contains").Add<&Contains>("contains_string").Cost(&ContainsCost);
-  lib.Member("startsWith").Add<&StartsWith>("starts_with_string").Cost(&PrefixCost);
-  lib.Member("endsWith").Add<&EndsWith>("ends_with_string").Cost(&PrefixCost);
+  lib.Member("contains").Add<&Contains>("contains_string").CostBySize<&ContainsFormula>();
+  lib.Member("startsWith").Add<&StartsWith>("starts_with_string").CostBySize<&PrefixFormula>();
+  lib.Member("endsWith").Add<&EndsWith>("ends_with_string").CostBySize<&PrefixFormula>();
   lib.Function("matches")
       .Raw("matches", {T::String(), T::String()}, T::Bool(), &Matches)
-      .Cost(&MatchesCost)
+      .CostBySize<&MatchesFormula>()
       .Prepare(1, &PrepareRegex, &MatchesPrepared, &DestroyRegex);
   lib.Member("matches")
       .Raw("matches_string", {T::String(), T::String()}, T::Bool(), &Matches)
-      .Cost(&MatchesCost)
+      .CostBySize<&MatchesFormula>()
       .Prepare(1, &PrepareRegex, &MatchesPrepared, &DestroyRegex);
 
   // Conversions.
@@ -599,21 +597,25 @@ Library StandardLibrary(const StdLibOptions& options) {
       .Raw("uint64_to_string", {T::Uint()}, T::String(), &StringFromUint)
       .Raw("double_to_string", {T::Double()}, T::String(), &StringFromDouble)
       .Raw("bool_to_string", {T::Bool()}, T::String(), &StringFromBool)
-      .Raw("bytes_to_string", {T::Bytes()}, T::String(), &StringFromBytes).Cost(&ConvCost)
+      .Raw("bytes_to_string", {T::Bytes()}, T::String(), &StringFromBytes)
+      .CostBySize<&ConvFormula>()
       .Raw("timestamp_to_string", {T::Timestamp()}, T::String(), &StringFromTimestamp)
       .Raw("duration_to_string", {T::Duration()}, T::String(), &StringFromDuration);
   lib.Function("bytes")
       .Raw("bytes_to_bytes", {T::Bytes()}, T::Bytes(), &Identity)
-      .Raw("string_to_bytes", {T::String()}, T::Bytes(), &BytesFromString).Cost(&ConvCost);
+      .Raw("string_to_bytes", {T::String()}, T::Bytes(), &BytesFromString)
+      .CostBySize<&ConvFormula>();
   lib.Function("bool")
       .Raw("bool_to_bool", {T::Bool()}, T::Bool(), &Identity)
       .Raw("string_to_bool", {T::String()}, T::Bool(), &BoolFromString);
   lib.Function("duration")
       .Raw("duration_to_duration", {T::Duration()}, T::Duration(), &Identity)
-      .Raw("string_to_duration", {T::String()}, T::Duration(), &DurationFromString).Cost(&ConvCost);
+      .Raw("string_to_duration", {T::String()}, T::Duration(), &DurationFromString)
+      .CostBySize<&ConvFormula>();
   lib.Function("timestamp")
       .Raw("timestamp_to_timestamp", {T::Timestamp()}, T::Timestamp(), &Identity)
-      .Raw("string_to_timestamp", {T::String()}, T::Timestamp(), &TimestampFromString).Cost(&ConvCost)
+      .Raw("string_to_timestamp", {T::String()}, T::Timestamp(), &TimestampFromString)
+      .CostBySize<&ConvFormula>()
       .Raw("int64_to_timestamp", {T::Int()}, T::Timestamp(), &TimestampFromInt);
   lib.Function("dyn").Raw("to_dyn", {A}, T::Dyn(), &Identity);
   lib.Function("type").Raw("type", {A}, T::TypeOf(A), &TypeOf);

@@ -15,13 +15,12 @@ uint64_t ActualSize(const cel::Value& v) {
   }
 }
 
-uint64_t FirstArgTraversalCost(const cel::Value* args) {
-  return CeilCost(ActualSize(args[0]), kStringTraversalFactor);
+uint64_t FirstArgTraversal(const cel::CostSizes& size) {
+  return CeilCost(size[0], kStringTraversalFactor);
 }
-uint64_t SecondArgTraversalCost(const cel::Value* args) {
-  return CeilCost(ActualSize(args[1]), kStringTraversalFactor);
+uint64_t SecondArgTraversal(const cel::CostSizes& size) {
+  return CeilCost(size[1], kStringTraversalFactor);
 }
-uint64_t UnitCost(const cel::Value*) { return 1; }
 
 std::string GoQuote(std::string_view s) {
   static const char kHex[] = "0123456789abcdef";

@@ -15,21 +15,22 @@
 
 namespace celgate::k8s::cellib::internal {
 
-// cel-go's cost factors (common.StringTraversalCostFactor, RegexStringLengthCostFactor).
-inline constexpr double kStringTraversalFactor = 0.1;
-inline constexpr double kRegexLengthFactor = 0.25;
+// cel-go's cost factors (common.StringTraversalCostFactor, RegexStringLengthCostFactor): the
+// shared constants of cel/common/cost_constants.h.
+inline constexpr double kStringTraversalFactor = cel::cost::kStringTraversalFactor;
+inline constexpr double kRegexLengthFactor = cel::cost::kRegexFactor;
 
-// ceil(n * factor), as Kubernetes' CostEstimator computes it.
-inline uint64_t CeilCost(uint64_t n, double factor) {
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(n) * factor));
-}
-// cel-go's actualSize: size of a string (code points), bytes, list or map; 1 otherwise.
+// ceil(n * factor), as Kubernetes' CostEstimator computes it (saturating).
+inline uint64_t CeilCost(uint64_t n, double factor) { return cel::cost::OfSize(n, factor); }
+// cel-go's actualSize: size of a string (code points), bytes, list or map; 1 otherwise. The
+// runtime measure of the size formulas below (cel::CostSizes).
 uint64_t ActualSize(const cel::Value& v);
 // Cost ceil(actualSize(args[0]) * 0.1): parsing functions (quantity, url, cidr, ...).
-uint64_t FirstArgTraversalCost(const cel::Value* args);
+uint64_t FirstArgTraversal(const cel::CostSizes& size);
 // Cost ceil(actualSize(args[1]) * 0.1): member functions whose argument is parsed.
-uint64_t SecondArgTraversalCost(const cel::Value* args);
-uint64_t UnitCost(const cel::Value* args);
+uint64_t SecondArgTraversal(const cel::CostSizes& size);
+// Declare these with the ActualSize measure:
+//   .CostBySize<&internal::FirstArgTraversal, &internal::ActualSize>()
 
 // Go's strconv.Quote for the ASCII/UTF-8 texts we print in DebugString.
 std::string GoQuote(std::string_view s);
