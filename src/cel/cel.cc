@@ -1,6 +1,8 @@
 // cel/cel.cc: Env and compilation (parse -> check -> plan). See cel.h.
 #include "cel/cel.h"
 
+#include "base/utf8.h"
+
 namespace celgate::cel {
 
 std::string CompileResult::FormatIssues() const {
@@ -19,6 +21,18 @@ std::shared_ptr<const Env> EnvBuilder::Build() const {
 
 CompileResult Env::Compile(std::string_view expression, std::string_view description) const {
   CompileResult out;
+  if (!utf8::IsValid(expression)) {
+    // CEL source is Unicode text; invalid bytes would otherwise reach string literals and
+    // identifiers as is. Report the first invalid byte (as a code-point offset into the
+    // displayed source, where each run of invalid bytes shows as one U+FFFD).
+    size_t pos = 0;
+    int32_t offset = 0;
+    char32_t cp = 0;
+    while (utf8::DecodeAt(expression, &pos, &cp)) ++offset;
+    out.source = std::make_shared<Source>(utf8::ToValidUtf8(expression), std::string(description));
+    out.issues.push_back(Issue{Severity::kError, offset, "invalid UTF-8 in expression"});
+    return out;
+  }
   out.source = std::make_shared<Source>(std::string(expression), std::string(description));
   ParseResult parsed = Parse(*out.source, options_.parser);
   if (!parsed.ok()) {
