@@ -70,6 +70,25 @@ std::string GetString(Ctx& c, json::Value obj, std::string_view key, const std::
   return std::string(v.as_string());
 }
 
+// Reads a list field: invalid when absent or null; reports a type error (and returns invalid)
+// when present but not a list, so a mistyped list never silently loads as empty.
+json::Value GetList(Ctx& c, json::Value obj, std::string_view key, const std::string& path) {
+  json::Value v = obj.Find(key);
+  if (!v.valid() || v.is_null()) return json::Value();
+  if (!v.is_array()) {
+    c.Error(v, path, "Invalid value: expected a list, got " + std::string(json::TypeName(v.type())));
+    return json::Value();
+  }
+  return v;
+}
+
+// Reports a list item or field that must be an object; true when it is one.
+bool ExpectObject(Ctx& c, json::Value v, const std::string& path) {
+  if (v.is_object()) return true;
+  c.Error(v, path, "Invalid value: expected an object, got " + std::string(json::TypeName(v.type())));
+  return false;
+}
+
 std::vector<std::string> GetStrings(Ctx& c, json::Value obj, std::string_view key,
                                     const std::string& path) {
   std::vector<std::string> out;
@@ -100,6 +119,7 @@ std::optional<k8s::LabelSelector> GetSelector(Ctx& c, json::Value obj, std::stri
   }
   k8s::LabelSelectorSpec spec;
   json::Value ml = v.Find("matchLabels");
+  if (ml.valid() && !ml.is_null() && !ExpectObject(c, ml, path + ".matchLabels")) ml = {};
   for (size_t i = 0; i < ml.size(); ++i) {
     json::Value val = ml.value_at(i);
     if (!val.is_string()) {
@@ -108,11 +128,12 @@ std::optional<k8s::LabelSelector> GetSelector(Ctx& c, json::Value obj, std::stri
     }
     spec.match_labels[std::string(ml.key_at(i))] = std::string(val.as_string());
   }
-  json::Value me = v.Find("matchExpressions");
+  json::Value me = GetList(c, v, "matchExpressions", path + ".matchExpressions");
   for (size_t i = 0; i < me.size(); ++i) {
     json::Value e = me.at(i);
     k8s::LabelSelectorRequirementSpec r;
     std::string p = path + ".matchExpressions[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, e, p)) continue;
     r.key = GetString(c, e, "key", p + ".key");
     r.op = GetString(c, e, "operator", p + ".operator");
     r.values = GetStrings(c, e, "values", p + ".values");
@@ -146,6 +167,7 @@ std::vector<ResourceRule> GetRules(Ctx& c, json::Value obj, std::string_view key
   for (size_t i = 0; i < list.size(); ++i) {
     json::Value r = list.at(i);
     std::string p = path + "[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, r, p)) continue;
     ResourceRule rule;
     std::vector<std::string> ops = GetStrings(c, r, "operations", p + ".operations");
     if (ops.empty()) c.Error(r, p + ".operations", "Required value");
@@ -278,7 +300,7 @@ void LoadPolicy(Ctx& c, json::Value obj, const std::string& file, const LoadOpti
             "Unsupported value: " + Quoted(fp) + ": supported values: \"Fail\", \"Ignore\"");
   }
   json::Value pk = spec.Find("paramKind");
-  if (pk.valid() && !pk.is_null()) {
+  if (pk.valid() && !pk.is_null() && ExpectObject(c, pk, "spec.paramKind")) {
     ParamKind k;
     k.api_version = GetString(c, pk, "apiVersion", "spec.paramKind.apiVersion");
     k.kind = GetString(c, pk, "kind", "spec.paramKind.kind");
@@ -298,11 +320,12 @@ void LoadPolicy(Ctx& c, json::Value obj, const std::string& file, const LoadOpti
   int base = options.enable_tracing ? internal::kEnvTracing : 0;
   if (p->param_kind) base |= internal::kEnvParams;
 
-  json::Value conds = spec.Find("matchConditions");
+  json::Value conds = GetList(c, spec, "matchConditions", "spec.matchConditions");
   std::set<std::string> names;
-  for (size_t i = 0; i < conds.size() && conds.is_array(); ++i) {
+  for (size_t i = 0; i < conds.size(); ++i) {
     json::Value e = conds.at(i);
     std::string path = "spec.matchConditions[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, e, path)) continue;
     NamedExpression ne;
     ne.name = GetString(c, e, "name", path + ".name");
     if (ne.name.empty()) {
@@ -324,10 +347,11 @@ void LoadPolicy(Ctx& c, json::Value obj, const std::string& file, const LoadOpti
   }
   if (conds.size() > 64) c.Error(conds, "spec.matchConditions", "Too many: must have at most 64 items");
 
-  json::Value vars = spec.Find("variables");
-  for (size_t i = 0; i < vars.size() && vars.is_array(); ++i) {
+  json::Value vars = GetList(c, spec, "variables", "spec.variables");
+  for (size_t i = 0; i < vars.size(); ++i) {
     json::Value e = vars.at(i);
     std::string path = "spec.variables[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, e, path)) continue;
     NamedExpression ne;
     ne.name = GetString(c, e, "name", path + ".name");
     if (ne.name.empty()) {
@@ -349,10 +373,11 @@ void LoadPolicy(Ctx& c, json::Value obj, const std::string& file, const LoadOpti
     p->variables.push_back(std::move(ne));
   }
 
-  json::Value vals = spec.Find("validations");
-  for (size_t i = 0; i < vals.size() && vals.is_array(); ++i) {
+  json::Value vals = GetList(c, spec, "validations", "spec.validations");
+  for (size_t i = 0; i < vals.size(); ++i) {
     json::Value e = vals.at(i);
     std::string path = "spec.validations[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, e, path)) continue;
     Validation v;
     std::string src = GetString(c, e, "expression", path + ".expression");
     if (Trim(src).empty()) {
@@ -385,11 +410,12 @@ void LoadPolicy(Ctx& c, json::Value obj, const std::string& file, const LoadOpti
     }
     p->validations.push_back(std::move(v));
   }
-  json::Value anns = spec.Find("auditAnnotations");
+  json::Value anns = GetList(c, spec, "auditAnnotations", "spec.auditAnnotations");
   std::set<std::string> keys;
-  for (size_t i = 0; i < anns.size() && anns.is_array(); ++i) {
+  for (size_t i = 0; i < anns.size(); ++i) {
     json::Value e = anns.at(i);
     std::string path = "spec.auditAnnotations[" + std::to_string(i) + "]";
+    if (!ExpectObject(c, e, path)) continue;
     AuditAnnotation a;
     a.key = GetString(c, e, "key", path + ".key");
     if (a.key.empty()) {
@@ -438,7 +464,7 @@ void LoadBinding(Ctx& c, json::Value obj, const std::string& file, Manifests* ou
   b->policy_name = GetString(c, spec, "policyName", "spec.policyName");
   if (b->policy_name.empty()) c.Error(spec, "spec.policyName", "Required value");
   json::Value pr = spec.Find("paramRef");
-  if (pr.valid() && !pr.is_null()) {
+  if (pr.valid() && !pr.is_null() && ExpectObject(c, pr, "spec.paramRef")) {
     ParamRef ref;
     ref.name = GetString(c, pr, "name", "spec.paramRef.name");
     ref.ns = GetString(c, pr, "namespace", "spec.paramRef.namespace");
@@ -465,6 +491,7 @@ void LoadBinding(Ctx& c, json::Value obj, const std::string& file, Manifests* ou
     b->param_ref = std::move(ref);
   }
   json::Value mr = spec.Find("matchResources");
+  if (mr.valid() && !mr.is_null()) ExpectObject(c, mr, "spec.matchResources");
   if (mr.is_object()) b->match_resources = GetMatchResources(c, mr, "spec.matchResources");
   b->validation_actions = GetStrings(c, spec, "validationActions", "spec.validationActions");
   if (b->validation_actions.empty()) {

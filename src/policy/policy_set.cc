@@ -58,9 +58,11 @@ const std::vector<uint32_t>& PolicySet::Candidates(std::string_view group,
   std::string key;
   std::string_view k;
   if (group.size() + resource.size() + 1 <= sizeof(buf)) {
-    std::memcpy(buf, group.data(), group.size());
+    // std::copy, not memcpy: an empty view may have a null data() (json::Value::as_string of
+    // ""), and memcpy from null is undefined even for 0 bytes (found by fuzzing under UBSan).
+    std::copy(group.begin(), group.end(), buf);
     buf[group.size()] = '/';
-    std::memcpy(buf + group.size() + 1, resource.data(), resource.size());
+    std::copy(resource.begin(), resource.end(), buf + group.size() + 1);
     k = std::string_view(buf, group.size() + resource.size() + 1);
   } else {
     key = std::string(group) + "/" + std::string(resource);
