@@ -1,8 +1,12 @@
 // json/json.cc: JSON DOM construction (Builder), the RapidJSON-backed parser and writers.
 //
-// Pipeline: text --RapidJSON iterative SAX reader--> ParseHandler --events--> Builder
-// --arena node arrays--> Document. Serialize/Writer walk a Value with an explicit stack and
-// feed a rapidjson::Writer. Users include json/json.h; RapidJSON never leaves this file.
+// Pipeline: text --simdjson DOM (tape)--> FastParse --arena node arrays--> Document (objects
+// with repeated keys: --TapeToBuilder events--> Builder). Whenever simdjson rejects the text (or
+// the walk meets something it leaves to the reference parser: too deep, duplicate keys when
+// those are errors), the text is parsed again by the reference path, text --RapidJSON
+// iterative SAX reader--> ParseHandler --> Builder, which decides acceptance and words the
+// error. Serialize/Writer walk a Value with an explicit stack and feed a rapidjson::Writer.
+// Users include json/json.h; RapidJSON and simdjson never leave this file.
 #include "json/json.h"
 
 #include <rapidjson/error/en.h>
@@ -11,6 +15,7 @@
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
@@ -105,7 +110,19 @@ size_t Document::memory_bytes() const { return arena_ ? arena_->allocated_bytes(
 // ---------------------------------------------------------------------------------------------
 // Builder
 
-Builder::Builder() : arena_(std::make_unique<Arena>()) {}
+Builder::Builder() : Builder(4096) {}
+Builder::Builder(size_t initial_arena_bytes) : arena_bytes_(initial_arena_bytes) {
+  stack_.reserve(64);
+  frames_.reserve(16);
+  opens_.reserve(16);
+}
+
+Arena& Builder::arena() {
+  if (!arena_) {
+    arena_ = std::make_unique<Arena>(arena_bytes_);
+  }
+  return *arena_;
+}
 Builder::~Builder() = default;
 
 void Builder::Push(const Node& n) { stack_.push_back(n); }
@@ -134,7 +151,7 @@ void Builder::String(std::string_view s, Position pos) {
   // Strings longer than 4 GiB cannot be stored; every producer bounds its input far below.
   CG_CHECK(s.size() <= std::numeric_limits<uint32_t>::max());
   Node n = MakeNode(Type::kString, pos);
-  n.s = arena_->CopyString(s).data();
+  n.s = arena().CopyString(s).data();
   n.size = static_cast<uint32_t>(s.size());
   Push(n);
 }
@@ -167,7 +184,7 @@ void Builder::EndArray() {
   n.type = Type::kArray;
   n.size = static_cast<uint32_t>(count);
   if (count > 0) {
-    Node* elems = arena_->NewArray<Node>(count);
+    Node* elems = arena().NewArray<Node>(count);
     std::memcpy(static_cast<void*>(elems), stack_.data() + start, count * sizeof(Node));
     n.elems = elems;
   } else {
@@ -265,7 +282,7 @@ void Builder::DedupeAndIndex(size_t start, uint32_t pairs, Member** out_members,
   }
   const bool indexed = count > internal::kIndexedObjectMin;
   const size_t bytes = count * sizeof(Member) + (indexed ? count * sizeof(uint32_t) : 0);
-  Member* members = static_cast<Member*>(arena_->Allocate(bytes, alignof(Member)));
+  Member* members = static_cast<Member*>(arena().Allocate(bytes, alignof(Member)));
   if (value_from.empty()) {
     std::memcpy(static_cast<void*>(members), nodes, pairs * sizeof(Member));
   } else {
@@ -358,9 +375,8 @@ Document Builder::Finish() {
     Null();
   }
   Document doc;
-  doc.root_ = arena_->New<Node>(stack_.back());
-  doc.arena_ = std::move(arena_);
-  arena_ = std::make_unique<Arena>();
+  doc.root_ = arena().New<Node>(stack_.back());
+  doc.arena_ = std::move(arena_);  // the next Document gets a new arena on first use
   stack_.clear();
   frames_.clear();
   duplicate_.reset();
@@ -576,11 +592,330 @@ Status ErrorAt(std::string_view text, size_t offset, std::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// Feeds a simdjson DOM element to a Builder (recursive; simdjson bounds the depth to
+// kSimdMaxDepth). Returns false to hand the text to the reference parser.
+class TapeToBuilder {
+ public:
+  TapeToBuilder(Builder& b, const ParseOptions& options, bool fix_surrogates)
+      : b_(b), options_(options), fix_surrogates_(fix_surrogates) {}
+
+  bool Emit(simdjson::dom::element e) {
+    switch (e.type()) {
+      case simdjson::dom::element_type::OBJECT: {
+        if (++depth_ > options_.max_depth) return false;
+        b_.StartObject();
+        simdjson::dom::object obj;
+        if (e.get(obj) != simdjson::SUCCESS) return false;
+        for (simdjson::dom::key_value_pair kv : obj) {
+          b_.Key(Fix(kv.key));
+          if (!Emit(kv.value)) return false;
+        }
+        b_.EndObject();
+        --depth_;
+        // Duplicate keys as errors: the reference parser reports the first one.
+        return options_.allow_duplicate_keys || !b_.first_duplicate();
+      }
+      case simdjson::dom::element_type::ARRAY: {
+        if (++depth_ > options_.max_depth) return false;
+        b_.StartArray();
+        simdjson::dom::array arr;
+        if (e.get(arr) != simdjson::SUCCESS) return false;
+        for (simdjson::dom::element x : arr) {
+          if (!Emit(x)) return false;
+        }
+        b_.EndArray();
+        --depth_;
+        return true;
+      }
+      case simdjson::dom::element_type::INT64: {
+        int64_t i = 0;
+        if (e.get(i) != simdjson::SUCCESS) return false;
+        b_.Int(i);
+        return true;
+      }
+      case simdjson::dom::element_type::UINT64: {
+        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
+        uint64_t u = 0;
+        if (e.get(u) != simdjson::SUCCESS) return false;
+        b_.Double(static_cast<double>(u));
+        return true;
+      }
+      case simdjson::dom::element_type::DOUBLE: {
+        double d = 0;
+        if (e.get(d) != simdjson::SUCCESS || !std::isfinite(d) || d == 0) return false;  // as Fill
+        b_.Double(d);
+        return true;
+      }
+      case simdjson::dom::element_type::STRING: {
+        std::string_view s;
+        if (e.get(s) != simdjson::SUCCESS) return false;
+        b_.String(Fix(s));
+        return true;
+      }
+      case simdjson::dom::element_type::BOOL: {
+        bool v = false;
+        if (e.get(v) != simdjson::SUCCESS) return false;
+        b_.Bool(v);
+        return true;
+      }
+      case simdjson::dom::element_type::NULL_VALUE:
+        b_.Null();
+        return true;
+    }
+    return false;
+  }
+
+ private:
+  // A lone low-surrogate escape becomes U+FFFD (see ParseHandler::FixLoneSurrogates); only
+  // possible when the text has a \u escape at all.
+  std::string_view Fix(std::string_view s) {
+    if (!fix_surrogates_ || std::memchr(s.data(), 0xED, s.size()) == nullptr) return s;
+    fixed_.assign(s);
+    for (size_t i = 0; i + 2 < fixed_.size(); ++i) {
+      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
+          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
+        fixed_[i] = '\xEF';
+        fixed_[i + 1] = '\xBF';
+        fixed_[i + 2] = '\xBD';
+        i += 2;
+      }
+    }
+    return fixed_;
+  }
+
+  Builder& b_;
+  const ParseOptions& options_;
+  const bool fix_surrogates_;
+  size_t depth_ = 0;
+  std::string fixed_;
+};
+
+}  // namespace
+
+// Builds the Document's nodes straight from the simdjson DOM: every container's member count
+// is known up front, so each node array is allocated once in the arena and filled in place (no
+// Builder stack). Objects with a repeated key are left to the Builder walk (Fill returns
+// kDuplicate), which keeps the first place and the last value.
+struct internal::FastParse {
+  enum Result { kOk, kDuplicate, kRefuse };
+
+  FastParse(Arena& arena, const ParseOptions& options, bool fix_surrogates)
+      : arena_(arena), options_(options), fix_(fix_surrogates) {}
+
+  static Document Make(std::unique_ptr<Arena> arena, const Node* root) {
+    Document doc;
+    doc.arena_ = std::move(arena);
+    doc.root_ = root;
+    return doc;
+  }
+
+  Result Fill(simdjson::dom::element e, Node* out) {
+    std::memset(static_cast<void*>(out), 0, sizeof(Node));
+    switch (e.type()) {
+      case simdjson::dom::element_type::OBJECT: {
+        simdjson::dom::object obj;
+        if (++depth_ > options_.max_depth || e.get(obj) != simdjson::SUCCESS) return kRefuse;
+        size_t n = obj.size();
+        if (n >= 0xFFFFFF) {  // simdjson saturates large counts
+          n = 0;
+          for (auto it = obj.begin(); it != obj.end(); ++it) ++n;
+        }
+        if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
+        out->type = Type::kObject;
+        out->size = static_cast<uint32_t>(n);
+        out->members = nullptr;
+        if (n == 0) {
+          --depth_;
+          return kOk;
+        }
+        const bool indexed = n > internal::kIndexedObjectMin;
+        Member* members = static_cast<Member*>(arena_.Allocate(
+            n * sizeof(Member) + (indexed ? n * sizeof(uint32_t) : 0), alignof(Member)));
+        size_t i = 0;
+        for (simdjson::dom::key_value_pair kv : obj) {
+          StringNode(kv.key, &members[i].key);
+          if (Result r = Fill(kv.value, &members[i].value); r != kOk) return r;
+          ++i;
+        }
+        out->members = members;
+        auto key = [&](size_t k) { return KeyOf(members[k].key); };
+        if (!indexed) {
+          for (size_t a = 1; a < n; ++a) {
+            for (size_t b = 0; b < a; ++b) {
+              if (KeyEq(key(a), key(b))) return kDuplicate;
+            }
+          }
+        } else {
+          uint32_t* index = reinterpret_cast<uint32_t*>(members + n);
+          std::iota(index, index + n, 0u);
+          std::sort(index, index + n,
+                    [&](uint32_t a, uint32_t b) { return KeyLess(key(a), key(b)); });
+          for (size_t k = 1; k < n; ++k) {
+            if (KeyEq(key(index[k - 1]), key(index[k]))) return kDuplicate;
+          }
+        }
+        --depth_;
+        return kOk;
+      }
+      case simdjson::dom::element_type::ARRAY: {
+        simdjson::dom::array arr;
+        if (++depth_ > options_.max_depth || e.get(arr) != simdjson::SUCCESS) return kRefuse;
+        size_t n = arr.size();
+        if (n >= 0xFFFFFF) {
+          n = 0;
+          for (auto it = arr.begin(); it != arr.end(); ++it) ++n;
+        }
+        if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
+        out->type = Type::kArray;
+        out->size = static_cast<uint32_t>(n);
+        out->elems = nullptr;
+        if (n > 0) {
+          Node* elems = arena_.NewArray<Node>(n);
+          size_t i = 0;
+          for (simdjson::dom::element x : arr) {
+            if (Result r = Fill(x, &elems[i]); r != kOk) return r;
+            ++i;
+          }
+          out->elems = elems;
+        }
+        --depth_;
+        return kOk;
+      }
+      case simdjson::dom::element_type::INT64: {
+        if (e.get(out->i) != simdjson::SUCCESS) return kRefuse;
+        out->type = Type::kInt;
+        return kOk;
+      }
+      case simdjson::dom::element_type::UINT64: {
+        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
+        uint64_t u = 0;
+        if (e.get(u) != simdjson::SUCCESS) return kRefuse;
+        out->type = Type::kDouble;
+        out->d = static_cast<double>(u);
+        return kOk;
+      }
+      case simdjson::dom::element_type::DOUBLE: {
+        // Zero goes to the reference parser: RapidJSON rejects a zero with an exponent above
+        // 308 (0e309), which simdjson reads as 0.
+        if (e.get(out->d) != simdjson::SUCCESS || !std::isfinite(out->d) || out->d == 0) {
+          return kRefuse;
+        }
+        out->type = Type::kDouble;
+        return kOk;
+      }
+      case simdjson::dom::element_type::STRING: {
+        std::string_view s;
+        if (e.get(s) != simdjson::SUCCESS) return kRefuse;
+        StringNode(s, out);
+        return kOk;
+      }
+      case simdjson::dom::element_type::BOOL: {
+        if (e.get(out->b) != simdjson::SUCCESS) return kRefuse;
+        out->type = Type::kBool;
+        return kOk;
+      }
+      case simdjson::dom::element_type::NULL_VALUE:
+        out->type = Type::kNull;
+        return kOk;
+    }
+    return kRefuse;
+  }
+
+ private:
+  void StringNode(std::string_view s, Node* out) {
+    std::memset(static_cast<void*>(out), 0, sizeof(Node));
+    if (fix_ && std::memchr(s.data(), 0xED, s.size()) != nullptr) s = FixLowSurrogates(s);
+    out->type = Type::kString;
+    out->size = static_cast<uint32_t>(s.size());
+    out->s = arena_.CopyString(s).data();
+  }
+  // A lone low-surrogate escape becomes U+FFFD (see ParseHandler::FixLoneSurrogates).
+  std::string_view FixLowSurrogates(std::string_view s) {
+    fixed_.assign(s);
+    for (size_t i = 0; i + 2 < fixed_.size(); ++i) {
+      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
+          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
+        fixed_[i] = '\xEF';
+        fixed_[i + 1] = '\xBF';
+        fixed_[i + 2] = '\xBD';
+        i += 2;
+      }
+    }
+    return fixed_;
+  }
+
+  Arena& arena_;
+  const ParseOptions& options_;
+  const bool fix_;
+  size_t depth_ = 0;
+  std::string fixed_;
+};
+
+namespace {
+
+// simdjson's own nesting limit for the fast path (deeper text goes to the reference parser, so
+// the recursive walk above stays shallow).
+constexpr size_t kSimdMaxDepth = 1024;
+// Texts up to this size reuse a per-thread simdjson parser (its buffers grow to the largest
+// text seen); larger ones get a parser of their own, freed after the parse.
+constexpr size_t kReusedParserMaxBytes = 1 << 20;
+
+// The fast path: the Document, or nullopt when the reference parser must decide.
+std::optional<Document> ParseFast(std::string_view text, const ParseOptions& options) {
+  thread_local simdjson::dom::parser reused(kReusedParserMaxBytes);
+  std::optional<simdjson::dom::parser> own;
+  simdjson::dom::parser* parser = &reused;
+  if (text.size() > kReusedParserMaxBytes) {
+    parser = &own.emplace(text.size());
+  }
+  if (parser->max_depth() != kSimdMaxDepth || parser->capacity() < text.size()) {
+    if (parser->allocate(std::max(text.size(), parser->capacity()), kSimdMaxDepth) !=
+        simdjson::SUCCESS) {
+      return std::nullopt;
+    }
+  }
+  simdjson::dom::element root;
+  if (parser->parse(text.data(), text.size(), true).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  const bool may_have_escapes = text.find("\\u") != std::string_view::npos;
+  // Nodes take about 3-4x the text: size the first arena block to avoid regrowth.
+  const size_t arena_bytes = text.size() * 4 + 256;
+  {
+    auto arena = std::make_unique<Arena>(arena_bytes);
+    internal::FastParse fast(*arena, options, may_have_escapes);
+    Node* top = arena->New<Node>();
+    switch (fast.Fill(root, top)) {
+      case internal::FastParse::kOk:
+        return internal::FastParse::Make(std::move(arena), top);
+      case internal::FastParse::kRefuse:
+        return std::nullopt;
+      case internal::FastParse::kDuplicate:
+        if (!options.allow_duplicate_keys) return std::nullopt;
+        break;  // the Builder walk merges repeated keys
+    }
+  }
+  Builder builder(arena_bytes);
+  TapeToBuilder walk(builder, options, may_have_escapes);
+  if (!walk.Emit(root)) {
+    return std::nullopt;
+  }
+  return builder.Finish();
+}
+
+}  // namespace
+
 StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
   if (text.size() > options.max_bytes) {
     return ResourceExhaustedError("JSON input of " + std::to_string(text.size()) +
                                   " bytes exceeds the limit of " +
                                   std::to_string(options.max_bytes));
+  }
+  // simdjson rejects every raw NUL byte, so NUL checks are only needed on the reference path.
+  if (std::optional<Document> fast = ParseFast(text, options)) {
+    return std::move(*fast);
   }
   // RapidJSON treats NUL as end of input; a raw NUL byte is never valid JSON anyway.
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {

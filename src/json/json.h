@@ -77,6 +77,8 @@ static_assert(sizeof(Member) == 48);
 // Objects with more members than this carry a sorted index (binary search in Find).
 inline constexpr uint32_t kIndexedObjectMin = 16;
 
+struct FastParse;  // json.cc: builds Documents from simdjson's DOM
+
 // Find for indexed objects (out of line; REQUIRES obj->size > kIndexedObjectMin).
 const Node* FindIndexed(const Node* obj, std::string_view key);
 }  // namespace internal
@@ -185,6 +187,7 @@ class Document {
 
  private:
   friend class Builder;
+  friend struct internal::FastParse;
   std::unique_ptr<Arena> arena_;
   const internal::Node* root_ = nullptr;
 };
@@ -222,6 +225,8 @@ StatusOr<Document> Parse(std::string_view text, const ParseOptions& options = {}
 class Builder {
  public:
   Builder();
+  // The first arena block of the Document has `initial_arena_bytes` (later blocks grow).
+  explicit Builder(size_t initial_arena_bytes);
   ~Builder();
   Builder(const Builder&) = delete;
   Builder& operator=(const Builder&) = delete;
@@ -256,10 +261,12 @@ class Builder {
 
  private:
   void Push(const internal::Node& n);
+  Arena& arena();  // created on first use after construction or Finish
   void DedupeAndIndex(size_t start, uint32_t count, internal::Member** out_members,
                       uint32_t* out_count);
 
-  std::unique_ptr<Arena> arena_;
+  size_t arena_bytes_;            // first block size of each Document's arena
+  std::unique_ptr<Arena> arena_;  // null until the first allocation of a Document
   std::vector<internal::Node> stack_;  // completed values (and keys) of open containers
   std::vector<size_t> frames_;         // stack_ index where each open container starts
   std::vector<internal::Node> opens_;  // the header node of each open container
