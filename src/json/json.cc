@@ -388,6 +388,26 @@ Document Builder::Finish() {
 
 namespace {
 
+// RapidJSON decodes a lone low-surrogate escape (\uDC00-\uDFFF) into the 3-byte (invalid)
+// UTF-8 form ED B0..BF xx, and simdjson lets it through the same way. Go decodes it as U+FFFD;
+// so do we. Validated UTF-8 can hold such bytes only from an escape, so this is rare: `s` is
+// returned unchanged unless an 0xED byte is present, else a fixed copy held in `*buffer`.
+std::string_view ReplaceLoneLowSurrogates(std::string_view s, std::string* buffer) {
+  const void* hit = std::memchr(s.data(), 0xED, s.size());
+  if (hit == nullptr) return s;
+  buffer->assign(s);
+  std::string& b = *buffer;
+  for (size_t i = static_cast<const char*>(hit) - s.data(); i + 2 < b.size(); ++i) {
+    if (static_cast<unsigned char>(b[i]) == 0xED && static_cast<unsigned char>(b[i + 1]) >= 0xA0) {
+      b[i] = '\xEF';
+      b[i + 1] = '\xBF';
+      b[i + 2] = '\xBD';
+      i += 2;
+    }
+  }
+  return b;
+}
+
 // RapidJSON SAX consumer: forwards events to a Builder, counts depth, and stops the reader
 // (returns false) on the first violation of our own rules.
 // For number text that is out of double range: true when its magnitude is below 1 (underflow)
@@ -541,25 +561,8 @@ class ParseHandler {
   Stop stop() const { return stop_; }
 
  private:
-  // RapidJSON decodes a lone low-surrogate escape (\uDC00-\uDFFF) into the 3-byte (invalid)
-  // UTF-8 form ED B0..BF xx. Go decodes it as U+FFFD; so do we. The input was validated as
-  // UTF-8, so such bytes can only come from an escape. Rare: copy only when present.
   std::string_view FixLoneSurrogates(std::string_view s) {
-    const void* hit = std::memchr(s.data(), 0xED, s.size());
-    if (hit == nullptr) {
-      return s;
-    }
-    fixed_.assign(s);
-    for (size_t i = static_cast<const char*>(hit) - s.data(); i + 2 < fixed_.size(); ++i) {
-      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
-          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
-        fixed_[i] = '\xEF';
-        fixed_[i + 1] = '\xBF';
-        fixed_[i + 2] = '\xBD';
-        i += 2;
-      }
-    }
-    return fixed_;
+    return ReplaceLoneLowSurrogates(s, &fixed_);
   }
 
   Builder& b_;
@@ -668,21 +671,9 @@ class TapeToBuilder {
   }
 
  private:
-  // A lone low-surrogate escape becomes U+FFFD (see ParseHandler::FixLoneSurrogates); only
-  // possible when the text has a \u escape at all.
+  // A lone low-surrogate escape becomes U+FFFD; only possible when the text has a \u escape.
   std::string_view Fix(std::string_view s) {
-    if (!fix_surrogates_ || std::memchr(s.data(), 0xED, s.size()) == nullptr) return s;
-    fixed_.assign(s);
-    for (size_t i = 0; i + 2 < fixed_.size(); ++i) {
-      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
-          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
-        fixed_[i] = '\xEF';
-        fixed_[i + 1] = '\xBF';
-        fixed_[i + 2] = '\xBD';
-        i += 2;
-      }
-    }
-    return fixed_;
+    return fix_surrogates_ ? ReplaceLoneLowSurrogates(s, &fixed_) : s;
   }
 
   Builder& b_;
@@ -826,24 +817,10 @@ struct internal::FastParse {
  private:
   void StringNode(std::string_view s, Node* out) {
     std::memset(static_cast<void*>(out), 0, sizeof(Node));
-    if (fix_ && std::memchr(s.data(), 0xED, s.size()) != nullptr) s = FixLowSurrogates(s);
+    if (fix_) s = ReplaceLoneLowSurrogates(s, &fixed_);
     out->type = Type::kString;
     out->size = static_cast<uint32_t>(s.size());
     out->s = arena_.CopyString(s).data();
-  }
-  // A lone low-surrogate escape becomes U+FFFD (see ParseHandler::FixLoneSurrogates).
-  std::string_view FixLowSurrogates(std::string_view s) {
-    fixed_.assign(s);
-    for (size_t i = 0; i + 2 < fixed_.size(); ++i) {
-      if (static_cast<unsigned char>(fixed_[i]) == 0xED &&
-          static_cast<unsigned char>(fixed_[i + 1]) >= 0xA0) {
-        fixed_[i] = '\xEF';
-        fixed_[i + 1] = '\xBF';
-        fixed_[i + 2] = '\xBD';
-        i += 2;
-      }
-    }
-    return fixed_;
   }
 
   Arena& arena_;
