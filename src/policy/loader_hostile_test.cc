@@ -95,8 +95,13 @@ const std::map<std::string, std::string>& Defaults() {
       {"B_PR_NAME", "limits"},
       {"B_PR_NS", "default"},
       {"B_PR_ACTION", "Deny"},
-      {"B_MR", "{namespaceSelector: ${B_NSSEL}, resourceRules: ${B_RRS}}"},
+      {"B_MR",
+       "{namespaceSelector: ${B_NSSEL}, objectSelector: ${B_OBJSEL}, resourceRules: ${B_RRS}, "
+       "excludeResourceRules: ${B_XRRS}, matchPolicy: ${B_MP}}"},
       {"B_NSSEL", "{matchLabels: {env: prod}}"},
+      {"B_OBJSEL", "{matchExpressions: [{key: app, operator: Exists}]}"},
+      {"B_XRRS", "[{apiGroups: [''], apiVersions: [v1], operations: [DELETE], resources: [pods]}]"},
+      {"B_MP", "Exact"},
       {"B_RRS", "[{apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: ["
                 "deployments]}]"},
   };
@@ -215,6 +220,16 @@ TEST(LoaderHostile, EveryFieldOfTheWrongTypeIsAnErrorWithItsFieldPath) {
       {"B_MR", "[{namespaceSelector: {}}]", "spec.matchResources", true},
       {"B_NSSEL", "prod", "spec.matchResources.namespaceSelector", true},
       {"B_RRS", "deployments", "spec.matchResources.resourceRules", true},
+      {"B_OBJSEL", "app=web", "spec.matchResources.objectSelector", true},
+      {"B_OBJSEL", "{matchExpressions: {key: app}}",
+       "spec.matchResources.objectSelector.matchExpressions", true},
+      {"B_XRRS", "{resources: [pods]}", "spec.matchResources.excludeResourceRules", true},
+      {"B_MP", "[Exact]", "spec.matchResources.matchPolicy", true},
+      // paramRef by selector instead of name: the selector itself mistyped.
+      {"B_PR", "{selector: [app], parameterNotFoundAction: Deny}", "spec.paramRef.selector",
+       true},
+      {"B_PR", "{selector: {matchLabels: [app]}, parameterNotFoundAction: Allow}",
+       "spec.paramRef.selector.matchLabels", true},
   };
   for (const WrongType& c : cases) {
     SCOPED_TRACE(std::string(c.placeholder) + " = " + c.value);
