@@ -51,6 +51,8 @@ struct ServeArgs {
   std::string shutdown_delay = "0s";
   std::string reload_interval = "2s";
   std::string idle_timeout = "120s";
+  std::string header_timeout = "10s";
+  std::string body_timeout = "30s";
   size_t max_body_bytes = 16 << 20;
   int max_connections = 10000;
   std::string port_file;
@@ -173,7 +175,9 @@ int RunServe(const ServeArgs& args) {
   if (!ParseDuration(args.grace_period, &so.grace_period) ||
       !ParseDuration(args.shutdown_delay, &so.shutdown_delay) ||
       !ParseDuration(args.reload_interval, &reload_every) ||
-      !ParseDuration(args.idle_timeout, &so.idle_timeout)) {
+      !ParseDuration(args.idle_timeout, &so.idle_timeout) ||
+      !ParseDuration(args.header_timeout, &so.header_timeout) ||
+      !ParseDuration(args.body_timeout, &so.body_timeout)) {
     std::cerr << "celgate serve: bad duration (use e.g. 25s, 500ms, 2m)\n";
     return kExitUsage;
   }
@@ -338,6 +342,12 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-connections", args->max_connections, "Connection cap")
       ->capture_default_str();
   cmd->add_option("--idle-timeout", args->idle_timeout, "Close keep-alive connections idle this long")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", args->header_timeout,
+                  "Time from a request's first byte to the end of its headers (then 408)")
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", args->body_timeout,
+                  "Time from the end of a request's headers to the end of its body (then 408)")
       ->capture_default_str();
   cmd->add_option("--reload-interval", args->reload_interval,
                   "How often policy and certificate files are checked for changes")

@@ -149,7 +149,10 @@ void Http1Session::Feed(std::string_view data, std::string* out) {
 
 size_t Http1Session::Parse(std::string_view data, std::string* out) {
   if (!parser_) StartRequest();
-  if (phase_ == Phase::kIdle) phase_ = Phase::kHeader;
+  if (phase_ == Phase::kIdle) {
+    phase_ = Phase::kHeader;
+    ++requests_started_;
+  }
   beast::error_code ec;
   size_t used = parser_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
   if (ec == http::error::need_more) {

@@ -105,6 +105,9 @@ class Http1Session {
   void WatchDrainFlag(const std::atomic<bool>* flag) { drain_flag_ = flag; }
 
   Phase phase() const { return phase_; }
+  // Requests whose first byte has arrived. With phase(), tells the I/O layer when a new
+  // phase began: a phase's timeout runs from its start, whatever trickles in meanwhile.
+  uint64_t requests_started() const { return requests_started_; }
   // True when the connection must be closed once `out` has been written.
   bool closing() const { return phase_ == Phase::kClosing; }
   // True when a request's body was left unread (early answer): the I/O layer should read and
@@ -129,6 +132,7 @@ class Http1Session {
   std::string body_;                // body of the current request (capacity kept)
   HttpResponse res_;                // reused between requests (keeps its body capacity)
   Phase phase_ = Phase::kIdle;
+  uint64_t requests_started_ = 0;
   bool draining_ = false;
   const std::atomic<bool>* drain_flag_ = nullptr;
   bool Draining() {

@@ -343,9 +343,12 @@ class ServerImpl final : public Server {
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
     if (ec) sent = 0;
     if (sent < data.size()) {
+      // The write timeout covers this write only; the read deadline in force resumes after.
+      Clock::time_point read_deadline = c.deadline;
       Arm(c, options_.write_timeout);
       co_await asio::async_write(sock, asio::buffer(data.data() + sent, data.size() - sent),
                                  asio::redirect_error(asio::use_awaitable, ec));
+      c.deadline = read_deadline;
       if (ec) co_return false;
     }
     data.clear();
@@ -398,7 +401,8 @@ class ServerImpl final : public Server {
         size_t n = co_await sock.async_read_some(asio::buffer(raw),
                                                  asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-          if (c.timed_out) metrics_->HandshakeFailed();
+          // Timed out, or the client went away mid-handshake (EOF, reset): a failed handshake.
+          if (!draining_.load()) metrics_->HandshakeFailed();
           co_return;
         }
         bio.in = raw.data();
@@ -410,6 +414,8 @@ class ServerImpl final : public Server {
     Http1Session http(&app, limits_);
     http.WatchDrainFlag(&draining_);
     bool peer_closed = false;
+    Http1Session::Phase armed_phase = Http1Session::Phase::kClosing;  // nothing armed yet
+    uint64_t armed_request = 0;
     for (;;) {
       // Everything received so far, through TLS, into the session.
       if (tls) {
@@ -444,17 +450,23 @@ class ServerImpl final : public Server {
         break;
       }
 
-      // Wait for more bytes under the deadline of the current phase.
-      switch (http.phase()) {
-        case Http1Session::Phase::kIdle:
-          Arm(c, options_.idle_timeout);
-          break;
-        case Http1Session::Phase::kHeader:
-          Arm(c, options_.header_timeout);
-          break;
-        default:
-          Arm(c, options_.body_timeout);
-          break;
+      // Wait for more bytes. Each phase's timeout runs from the start of that phase (idle:
+      // the last answer; header: the request's first byte; body: the end of the header), so
+      // a client trickling bytes cannot extend it.
+      if (http.phase() != armed_phase || http.requests_started() != armed_request) {
+        armed_phase = http.phase();
+        armed_request = http.requests_started();
+        switch (armed_phase) {
+          case Http1Session::Phase::kIdle:
+            Arm(c, options_.idle_timeout);
+            break;
+          case Http1Session::Phase::kHeader:
+            Arm(c, options_.header_timeout);
+            break;
+          default:
+            Arm(c, options_.body_timeout);
+            break;
+        }
       }
       c.idle = http.phase() == Http1Session::Phase::kIdle;
       size_t n = co_await sock.async_read_some(asio::buffer(raw),

@@ -637,3 +637,37 @@ TEST(ServeShutdown, ShutdownDelayKeepsServingWithReadyzUnavailable) {
 }
 
 }  // namespace
+
+namespace {
+
+// A request's header (and body) timeout runs from the start of that phase: a client that
+// trickles one byte at a time cannot keep a connection open (slowloris).
+TEST(ServeLimits, TrickledHeaderOrBodyIsCutAtItsPhaseTimeout) {
+  ServerProcess s({"--header-timeout", "1s", "--body-timeout", "1s"});
+  ASSERT_GT(s.port(), 0) << s.log();
+  for (bool body_phase : {false, true}) {
+    SCOPED_TRACE(body_phase ? "body" : "header");
+    Client c(s.port(), s.ca());
+    ASSERT_TRUE(c.ok());
+    std::string head =
+        "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1000\r\n";
+    if (body_phase) head += "\r\n";
+    ASSERT_TRUE(c.RawWrite(head));
+    auto start = std::chrono::steady_clock::now();
+    // One byte every 200 ms: each arrives well within the timeout, the phase does not.
+    for (int i = 0; i < 20; ++i) {
+      std::this_thread::sleep_for(200ms);
+      if (!c.RawWrite(body_phase ? "x" : "X")) break;
+    }
+    auto r = c.ReadResponse();
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(r.has_value()) << c.error() << s.log();
+    EXPECT_EQ(r->status, 408) << r->body;
+    EXPECT_FALSE(r->keep_alive);
+    // Closed about 1 s after the phase began (sweep granularity 100 ms), not 4 s later.
+    EXPECT_LT(waited, 4.0);
+  }
+}
+
+}  // namespace
