@@ -295,6 +295,27 @@ TEST(Handler, RejectsNonReviews) {
   EXPECT_EQ(h->Review("[]", Deadline::Infinite()).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(h->Review("{\"kind\":\"Pod\"}", Deadline::Infinite()).status().code(),
             StatusCode::kInvalidArgument);
+  // kube-apiserver always sends request.uid and needs it echoed: without one there is nothing
+  // to answer to.
+  const std::string head =
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{)";
+  for (const std::string uid : {"", R"("uid":"",)", R"("uid":7,)", R"("uid":null,)"}) {
+    StatusOr<std::string> out =
+        h->Review(head + uid + R"("operation":"CREATE"}})", Deadline::Infinite());
+    EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument) << uid;
+    EXPECT_NE(out.status().message().find("uid"), std::string::npos) << uid;
+  }
+  ReviewInfo info;
+  StatusOr<std::string> ok = h->Review(head + R"("uid":"u-1","kind":{"kind":"Pod"},)"
+                                              R"("namespace":"ns","name":"p","operation":"DELETE"}})",
+                                       Deadline::Infinite(), &info);
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(info.uid, "u-1");
+  EXPECT_EQ(info.kind, "Pod");
+  EXPECT_EQ(info.ns, "ns");
+  EXPECT_EQ(info.name, "p");
+  EXPECT_EQ(info.operation, "DELETE");
+  EXPECT_EQ(info.verdict, ReviewInfo::Verdict::kAllow);
 }
 
 TEST(Matching, ExemptKindsAreNeverEvaluated) {
