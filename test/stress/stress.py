@@ -401,8 +401,10 @@ MARKER = re.compile(r"\[v(\d+)\] (deny|warn)-(\d+)")
 
 
 def versioned_policies(version):
-    """Policies that all answer with the marker [vN]: DENY_POLICIES denials and WARN_POLICIES
-    warnings for every Deployment, so each answer names its policy version 5 times."""
+    """Policies whose messages all carry the marker [vN]: DENY_POLICIES denials and
+    WARN_POLICIES warnings for every Deployment. An answer names the first denial (status
+    message and causes, as kube-apiserver does) and every warning, so each answer shows the
+    version of at least three policies."""
     docs = []
     for kind, count, action in (("deny", DENY_POLICIES, "Deny"), ("warn", WARN_POLICIES, "Warn")):
         for k in range(1, count + 1):
@@ -448,7 +450,9 @@ def answer_versions(resp):
     the full expected set of markers (every deny and warn policy of one version)."""
     doc = json.loads(resp.body)
     r = doc["response"]
-    texts = [(r.get("status") or {}).get("message", "")] + list(r.get("warnings") or [])
+    status = r.get("status") or {}
+    causes = [c.get("message", "") for c in (status.get("details") or {}).get("causes") or []]
+    texts = [status.get("message", "")] + causes + list(r.get("warnings") or [])
     found = set()
     for t in texts:
         for m in MARKER.finditer(t):
