@@ -790,6 +790,11 @@ async def scenario_sigterm(env, grace=4.0, load_conns=16, idle_conns=20, late_co
         offs = [(written[u] - term["t"]) * 1e3 for u, _ in race if u in written]
         res.fig("  ... written at (ms from SIGTERM)", f"{min(offs, default=0):+.1f} .. "
                 f"{max(offs, default=0):+.1f}")
+        # How the client saw the end. A server that closes with close_notify + FIN and then
+        # reads and discards what still arrives (a lingering close) shows EOF; a RST means it
+        # closed with our bytes unread. Neither is a failure: the uid check above decides.
+        rst = sum(1 for _, d in race if "Reset" in d)
+        res.fig("  ... ended by RST / by EOF", f"{rst} / {len(race) - rst}")
     res.fig("refused after listener close", stats["refused"])
     res.fig("load answers w/ Connection: close", stats["closes_after_term"])
     res.fig("late half-sent requests answered", f"{late_conns - len(late_bad)}/{late_conns} "
