@@ -42,6 +42,7 @@ class PolicyHandler final : public Handler {
     eo.deadline = deadline;
     eo.explain = explain;
     eo.authorizer = options_.authorizer.get();
+    eo.checks = info ? info->checks : nullptr;
     policy::Decision empty;
     StatusOr<policy::Decision> d =
         set ? policy::Evaluate(*set, *objects_, review->request, eo) : StatusOr<policy::Decision>(empty);

@@ -17,6 +17,7 @@
 
 namespace celgate::policy {
 class PolicySet;
+class CheckSink;
 struct Decision;
 }  // namespace celgate::policy
 
@@ -33,6 +34,8 @@ struct ReviewInfo {
   enum class Verdict : uint8_t { kAllow, kWarn, kDeny };
   Verdict verdict = Verdict::kAllow;   // kWarn: allowed with warnings
   std::string uid, kind, ns, name, operation;  // request.uid, kind.kind, namespace, name, operation
+  // Input: receives the per-policy check records (policy/evaluator.h); null = none.
+  policy::CheckSink* checks = nullptr;
 };
 
 class Handler {

@@ -2,10 +2,13 @@
 // Handler::Review (manifests in, AdmissionReview response out).
 #include "admission/handler.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "json/json.h"
 #include "k8s/cellib/authz.h"
+#include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/object_store.h"
 
@@ -479,6 +482,67 @@ TEST(Scratch, LargeRequestsThenSmallOnesOnTheSameThread) {
     ok.object = R"({"metadata":{"name":"web"},"spec":{"replicas":1}})";
     EXPECT_TRUE(ReviewWith(Policy("", kReplicas) + Binding(), ok).allowed());
   }
+}
+
+}  // namespace
+}  // namespace celgate::admission
+
+namespace celgate::admission {
+namespace {
+
+// Records what the evaluator reports for apiserver_validating_admission_policy_check_*.
+class Checks final : public policy::CheckSink {
+ public:
+  void Record(std::string_view policy, std::string_view binding, policy::CheckAction action,
+              policy::CheckError error, int64_t elapsed_ns) override {
+    lines.push_back(std::string(policy) + "/" + std::string(binding) + " " +
+                    std::string(policy::CheckActionName(action)) + " " +
+                    std::string(policy::CheckErrorName(error)));
+    EXPECT_GE(elapsed_ns, 0);
+  }
+  std::vector<std::string> lines;
+};
+
+std::vector<std::string> ChecksFor(const std::string& manifests) {
+  policy::Manifests m;
+  policy::LoadText(manifests, "test.yaml", {}, &m);
+  auto set = policy::BuildPolicySet(m);
+  auto store = std::make_shared<policy::ObjectStore>(m.objects);
+  auto h = NewHandler([set] { return set; }, store);
+  Checks checks;
+  ReviewInfo info;
+  info.checks = &checks;
+  EXPECT_TRUE(h->Review(Body(Req()), Deadline::Infinite(), &info).ok());
+  std::sort(checks.lines.begin(), checks.lines.end());
+  return checks.lines;
+}
+
+// kube-apiserver's dispatcher: one record per failed validation and validation action; errors
+// ignored under failurePolicy Ignore count as "allow"; passing validations are not recorded.
+TEST(CheckRecords, FollowKubeApiserversDispatcher) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ChecksFor(Policy("", kReplicas) + Binding("[Deny, Audit]")),
+            V({"p/b audit no_error", "p/b deny no_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", kReplicas) + Binding("[Warn]")), V({"p/b warn no_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: object.spec.replicas > 5\n") +
+                      Binding()),
+            V());
+  EXPECT_EQ(ChecksFor(Policy("  failurePolicy: Ignore\n",
+                             "  validations:\n  - expression: object.spec.nope == 1\n") +
+                      Binding()),
+            V({"p/b allow invalid_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: object.spec.nope == 1\n") +
+                      Binding()),
+            V({"p/b deny invalid_error"}));
+  // Expressions that do not compile are rejected when loading (as the API server rejects
+  // them on create), so compile_error is not reachable here; the cost limit is.
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: "
+                                 "\"[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, "
+                                 "[1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
+                                 "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, "
+                                 "a+b+c+d+e+f > 0))))))\"\n") +
+                      Binding()),
+            V({"p/b deny out_of_budget"}));
 }
 
 }  // namespace

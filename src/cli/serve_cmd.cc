@@ -178,7 +178,7 @@ int RunServe(const ServeArgs& args) {
     return kExitUsage;
   }
 
-  int threads = so.threads > 0 ? so.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = so.threads > 0 ? so.threads : server::AvailableCpus();
   server::Metrics metrics(threads < 1 ? 1 : threads);
 
   StatusOr<std::shared_ptr<const admission::Handler>> first = LoadHandler(args.files);
@@ -317,7 +317,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--port", args->port, "HTTPS port (0 = any free port)")
       ->capture_default_str();
   cmd->add_option("--address", args->address, "Listen address")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "I/O threads (0 = number of CPUs)")
+  cmd->add_option("--threads", args->threads, "I/O threads (0 = CPUs this process may use: its affinity mask)")
       ->capture_default_str();
   cmd->add_option("--log-format", args->log_format, "json, text or auto (text on a terminal)")
       ->check(CLI::IsMember({"auto", "json", "text"}))

@@ -134,6 +134,12 @@ bool AdmissionApp::OnHeaders(const HttpRequest& req, HttpResponse* res) {
   return true;
 }
 
+void AdmissionApp::CheckRecorder::Record(std::string_view policy, std::string_view binding,
+                                         policy::CheckAction action, policy::CheckError error,
+                                         int64_t elapsed_ns) {
+  metrics_->RecordPolicyCheck(policy, binding, action, error, elapsed_ns);
+}
+
 void AdmissionApp::OnRequest(const HttpRequest& req, HttpResponse* res) { Validate(req, res); }
 
 void AdmissionApp::OnProtocolError(int status) {

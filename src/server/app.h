@@ -14,6 +14,7 @@
 #include <string>
 
 #include "admission/handler.h"
+#include "policy/evaluator.h"
 #include "server/http1.h"
 #include "server/server.h"
 
@@ -35,7 +36,10 @@ struct AppContext {
 class AdmissionApp final : public HttpApp {
  public:
   // `admission`: serve the validate path (the TLS port); the plain metrics port does not.
-  AdmissionApp(const AppContext* ctx, bool admission) : ctx_(*ctx), admission_(admission) {}
+  AdmissionApp(const AppContext* ctx, bool admission)
+      : ctx_(*ctx), admission_(admission), checks_(ctx->metrics) {
+    info_.checks = &checks_;
+  }
 
   bool OnHeaders(const HttpRequest& req, HttpResponse* res) override;
   void OnRequest(const HttpRequest& req, HttpResponse* res) override;
@@ -45,9 +49,21 @@ class AdmissionApp final : public HttpApp {
  private:
   void Validate(const HttpRequest& req, HttpResponse* res);
 
+  // Per-policy check records -> the celgate_validating_admission_policy_check_* families.
+  class CheckRecorder final : public policy::CheckSink {
+   public:
+    explicit CheckRecorder(Metrics* m) : metrics_(m) {}
+    void Record(std::string_view policy, std::string_view binding, policy::CheckAction action,
+                policy::CheckError error, int64_t elapsed_ns) override;
+
+   private:
+    Metrics* metrics_;
+  };
+
   const AppContext& ctx_;
   bool admission_;
   std::chrono::steady_clock::time_point start_;
+  CheckRecorder checks_;
   admission::ReviewInfo info_;  // reused: keeps its strings' capacity
 };
 

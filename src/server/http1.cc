@@ -184,7 +184,7 @@ size_t Http1Session::Parse(std::string_view data, std::string* out) {
       // Answered from the header. With a body still to come the connection closes (the body
       // is not read); without one it stays open like after any other answer.
       unread_body_ = req.body_pending;
-      bool keep_alive = !req.body_pending && parser_->keep_alive() && !draining_ && !res_.close;
+      bool keep_alive = !req.body_pending && parser_->keep_alive() && !Draining() && !res_.close;
       bool http10 = parser_->version == 10;
       parser_.reset();
       Finish(res_, out, keep_alive, http10);
@@ -202,7 +202,7 @@ size_t Http1Session::Parse(std::string_view data, std::string* out) {
   req.body_pending = false;
   req.body = body_;
   app_->OnRequest(req, &res_);
-  bool keep_alive = parser_->keep_alive() && !draining_ && !res_.close;
+  bool keep_alive = parser_->keep_alive() && !Draining() && !res_.close;
   // An HTTP/1.0 client keeps the connection only when the answer says so.
   bool http10 = parser_->version == 10;
   parser_.reset();

@@ -16,6 +16,7 @@
 // buffers have grown to the largest request seen.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -99,6 +100,9 @@ class Http1Session {
   void OnTimeout(std::string* out);
   // The server is shutting down: every later response carries Connection: close.
   void SetDraining() { draining_ = true; }
+  // Same, decided when each response is written: the server's shutdown flag, which another
+  // thread may set at any time. Must outlive the session.
+  void WatchDrainFlag(const std::atomic<bool>* flag) { drain_flag_ = flag; }
 
   Phase phase() const { return phase_; }
   // True when the connection must be closed once `out` has been written.
@@ -126,6 +130,13 @@ class Http1Session {
   HttpResponse res_;                // reused between requests (keeps its body capacity)
   Phase phase_ = Phase::kIdle;
   bool draining_ = false;
+  const std::atomic<bool>* drain_flag_ = nullptr;
+  bool Draining() {
+    if (!draining_ && drain_flag_ != nullptr && drain_flag_->load(std::memory_order_relaxed)) {
+      draining_ = true;
+    }
+    return draining_;
+  }
   bool unread_body_ = false;
   bool headers_seen_ = false;  // OnHeaders ran for the current request
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -252,6 +253,21 @@ TEST(Http1Session, DrainingAnswersWithConnectionClose) {
   s.Feed(Post("/v", "1"), &out);
   EXPECT_EQ(out.find("Connection: close"), std::string::npos);
   s.SetDraining();
+  out.clear();
+  s.Feed(Post("/v", "2"), &out);
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_TRUE(s.closing());
+}
+
+TEST(Http1Session, WatchedDrainFlagIsReadAtEachResponse) {
+  EchoApp app;
+  Http1Session s(&app, {});
+  std::atomic<bool> flag{false};
+  s.WatchDrainFlag(&flag);
+  std::string out;
+  s.Feed(Post("/v", "1"), &out);
+  EXPECT_FALSE(s.closing());
+  flag.store(true);  // e.g. SIGTERM handled on another thread
   out.clear();
   s.Feed(Post("/v", "2"), &out);
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos);

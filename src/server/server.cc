@@ -11,6 +11,7 @@
 #include "server/server.h"
 
 #include <openssl/bio.h>
+#include <sched.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -126,8 +127,7 @@ class ServerImpl final : public Server {
  public:
   ServerImpl(const ServerOptions& o, net::TlsContextStore* tls, HandlerSource h, Metrics* m)
       : options_(o), tls_(tls), metrics_(m) {
-    int n = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
-    if (n < 1) n = 1;
+    int n = o.threads > 0 ? o.threads : AvailableCpus();
     for (int i = 0; i < n; ++i) {
       workers_.push_back(std::make_unique<Worker>());
       workers_.back()->index = i;
@@ -408,9 +408,9 @@ class ServerImpl final : public Server {
 
     AdmissionApp app(&app_, tls);
     Http1Session http(&app, limits_);
+    http.WatchDrainFlag(&draining_);
     bool peer_closed = false;
     for (;;) {
-      if (draining_.load(std::memory_order_relaxed)) http.SetDraining();
       // Everything received so far, through TLS, into the session.
       if (tls) {
         for (;;) {
@@ -514,6 +514,17 @@ class ServerImpl final : public Server {
 };
 
 }  // namespace
+
+int AvailableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+  int n = static_cast<int>(std::thread::hardware_concurrency());
+  return n > 0 ? n : 1;
+}
 
 StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& options,
                                                  net::TlsContextStore* tls,

@@ -19,6 +19,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -437,6 +438,7 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
   ASSERT_TRUE(rz.has_value());
   EXPECT_EQ(rz->status, 200);
   c.Send(http::verb::post, "/validate", Request("denied"));
+  c.Send(http::verb::post, "/validate", Request("warned"));
   auto m = c.Send(http::verb::get, "/metrics", "", "");
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->status, 200);
@@ -451,6 +453,23 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
         "celgate_http_responses_total{code=\"200\"}"}) {
     EXPECT_NE(m->body.find(want), std::string::npos) << want;
   }
+  // Per-policy checks, with kube-apiserver's label names and values: the failed validation of
+  // each binding, by its enforcement action (the shared server may have seen more requests).
+  for (const char* series :
+       {"celgate_validating_admission_policy_check_total{policy=\"replicas-limit\","
+        "policy_binding=\"replicas-limit\",error_type=\"no_error\",enforcement_action=\"deny\"} ",
+        "celgate_validating_admission_policy_check_total{policy=\"required-labels\","
+        "policy_binding=\"required-labels-warn\",error_type=\"no_error\","
+        "enforcement_action=\"warn\"} ",
+        "celgate_validating_admission_policy_check_duration_seconds_bucket{policy=\"replicas-"
+        "limit\",policy_binding=\"replicas-limit\",error_type=\"no_error\",enforcement_action="
+        "\"deny\",le=\"+Inf\"} "}) {
+    size_t at = m->body.find(series);
+    ASSERT_NE(at, std::string::npos) << series << "\n" << m->body;
+    EXPECT_GE(std::stoll(m->body.substr(at + std::strlen(series))), 1) << series;
+  }
+  // Passing validations are not counted (as in kube-apiserver).
+  EXPECT_EQ(m->body.find("policy=\"allowed-registries\""), std::string::npos);
 }
 
 // Reload tests get their own server: they change its policy files and certificate.
