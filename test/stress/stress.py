@@ -38,6 +38,7 @@ import sys
 import time
 
 SHARED_REVIEW = "admissionreview-deployment.json"
+SCENARIO_LIMIT_S = 180   # hard stop per scenario; a normal run takes 6 to 60 s each
 
 # ---------------------------------------------------------------------------------------------
 # Child process bookkeeping: every process we start is recorded here and killed on exit.
@@ -543,6 +544,8 @@ async def scenario_reload(env, reloads=100, conns=6):
         t0 = time.monotonic()
         await asyncio.sleep(0.5)
         for v in range(2, reloads + 2):
+            if len(missed) >= 3:
+                break   # the server stopped reloading; do not wait 5 s for each of the rest
             write_atomically(pfile, versioned_policies(v))
             t = time.monotonic()
             by_signal = v % 2 == 0
@@ -633,9 +636,11 @@ async def scenario_sigterm(env, grace=4.0, load_conns=16, idle_conns=20, late_co
     async def load(i):
         writer = None
         while True:
+            if term["t"] is not None and time.monotonic() - term["t"] > grace + 2:
+                if writer:
+                    quiet_close(writer)   # the server should be gone by now
+                return
             if writer is None:
-                if term["t"] is not None and time.monotonic() - term["t"] > grace + 2:
-                    return
                 try:
                     reader, writer = await open_tls(srv.port, env.ctx, timeout=grace + 5)
                 except (OSError, ssl.SSLError, asyncio.TimeoutError):
@@ -691,10 +696,15 @@ async def scenario_sigterm(env, grace=4.0, load_conns=16, idle_conns=20, late_co
         ready.set()
         try:
             extra = await asyncio.wait_for(reader.read(1), grace + 5)
-            idle_eof.append(time.monotonic() - term["t"] if not extra else ("bytes", extra))
         except asyncio.TimeoutError:
-            idle_eof.append(("still open", grace + 5))
+            extra = ("still open", grace + 5)
         except (OSError, ssl.SSLError):
+            extra = b""
+        if extra:
+            idle_eof.append(("unexpected", extra))
+        elif term["t"] is None:
+            idle_eof.append(("closed before SIGTERM", None))
+        else:
             idle_eof.append(time.monotonic() - term["t"])
         quiet_close(writer)
 
@@ -743,31 +753,37 @@ async def scenario_sigterm(env, grace=4.0, load_conns=16, idle_conns=20, late_co
             pass
         quiet_close(writer)
 
-    readies = [asyncio.Event() for _ in range(idle_conns + late_conns + stuck_conns)]
-    go = asyncio.Event()
-    side = ([asyncio.create_task(idle(i, readies[i])) for i in range(idle_conns)] +
-            [asyncio.create_task(late(i, readies[idle_conns + i], go))
-             for i in range(late_conns)] +
-            [asyncio.create_task(stuck(i, readies[idle_conns + late_conns + i]))
-             for i in range(stuck_conns)])
-    await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 20)
-    loaders = [asyncio.create_task(load(i)) for i in range(load_conns)]
-    await asyncio.sleep(1.5)
-    before = len(records)
-    term["t"] = time.monotonic()
-    srv.proc.send_signal(signal.SIGTERM)
-    await asyncio.sleep(0.5)
-    go.set()
-    # Wait for the process without blocking the loop.
-    while srv.proc.poll() is None and time.monotonic() - term["t"] < grace + 10:
-        await asyncio.sleep(0.01)
-    exit_s = time.monotonic() - term["t"]
-    code = srv.proc.poll()
-    if code is None:
-        srv.proc.kill()
-        srv.proc.wait()
-    srv.log.close()
-    await asyncio.wait_for(asyncio.gather(*loaders, *side, return_exceptions=True), grace + 15)
+    async def sigterm_drive():
+        readies = [asyncio.Event() for _ in range(idle_conns + late_conns + stuck_conns)]
+        go = asyncio.Event()
+        side = ([asyncio.create_task(idle(i, readies[i])) for i in range(idle_conns)] +
+                [asyncio.create_task(late(i, readies[idle_conns + i], go))
+                 for i in range(late_conns)] +
+                [asyncio.create_task(stuck(i, readies[idle_conns + late_conns + i]))
+                 for i in range(stuck_conns)])
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 20)
+        loaders = [asyncio.create_task(load(i)) for i in range(load_conns)]
+        await asyncio.sleep(1.5)
+        before = len(records)
+        term["t"] = time.monotonic()
+        srv.proc.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.5)
+        go.set()
+        # Wait for the process without blocking the loop.
+        while srv.proc.poll() is None and time.monotonic() - term["t"] < grace + 10:
+            await asyncio.sleep(0.01)
+        exit_s = time.monotonic() - term["t"]
+        code = srv.proc.poll()   # None: still running after grace + 10 s (killed below)
+        await asyncio.wait_for(asyncio.gather(*loaders, *side, return_exceptions=True), grace + 15)
+        return code, exit_s, before
+
+    try:
+        code, exit_s, before = await sigterm_drive()
+    finally:
+        if srv.proc.poll() is None:   # it ignored SIGTERM, or the harness failed
+            srv.proc.kill()
+            srv.proc.wait()
+        srv.log.close()
 
     # docs/serve.md: each review is logged with uid, ..., decision, latency_ms.
     reviewed = {r["uid"] for r in srv.log_records() if "uid" in r and "decision" in r}
@@ -1084,7 +1100,7 @@ def client_hello(ca_file):
 async def raw_abort(port, payload, read_first):
     """Plain TCP: send `payload` (part of a handshake), optionally wait for some server bytes,
     then reset."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
     writer.write(payload)
     await writer.drain()
     if read_first:
@@ -1281,9 +1297,12 @@ def main():
             t = time.monotonic()
             print(f"--- scenario {key} ...", flush=True)
             try:
-                r = asyncio.run(scenarios[key](env))
-            except (RuntimeError, OSError, ssl.SSLError, asyncio.TimeoutError,
-                    subprocess.SubprocessError, ValueError) as e:
+                r = asyncio.run(asyncio.wait_for(scenarios[key](env), SCENARIO_LIMIT_S))
+            except asyncio.TimeoutError:
+                r = Result(key, f"scenario {key}")
+                r.failures.append(f"did not finish within {SCENARIO_LIMIT_S} s")
+            except (RuntimeError, OSError, ssl.SSLError, subprocess.SubprocessError,
+                    ValueError) as e:
                 r = Result(key, f"scenario {key}")
                 r.failures.append(f"harness could not complete the scenario: "
                                   f"{type(e).__name__}: {e}")
