@@ -767,13 +767,17 @@ async def scenario_sigterm(env, grace=4.0, load_conns=16, idle_conns=20, late_co
         before = len(records)
         term["t"] = time.monotonic()
         srv.proc.send_signal(signal.SIGTERM)
+
+        async def exited():
+            # Polls without blocking the loop; None: still running after grace + 10 s.
+            while srv.proc.poll() is None and time.monotonic() - term["t"] < grace + 10:
+                await asyncio.sleep(0.005)
+            return srv.proc.poll(), time.monotonic() - term["t"]
+
+        exit_watch = asyncio.create_task(exited())
         await asyncio.sleep(0.5)
         go.set()
-        # Wait for the process without blocking the loop.
-        while srv.proc.poll() is None and time.monotonic() - term["t"] < grace + 10:
-            await asyncio.sleep(0.01)
-        exit_s = time.monotonic() - term["t"]
-        code = srv.proc.poll()   # None: still running after grace + 10 s (killed below)
+        code, exit_s = await exit_watch
         await asyncio.wait_for(asyncio.gather(*loaders, *side, return_exceptions=True), grace + 15)
         return code, exit_s, before
 
