@@ -576,6 +576,16 @@ async def scenario_reload(env, reloads=100, conns=6):
         elapsed = time.monotonic() - t0
         m1 = srv.metrics()
         gen1 = metric(m1, "celgate_policy_set_generation")
+        # SIGHUP alone, with the files unchanged, must reload too (the poll cannot).
+        hup_gen = None
+        if gen1 is not None:
+            os.kill(srv.pid, signal.SIGHUP)
+            t = time.monotonic()
+            while time.monotonic() - t < 3:
+                await asyncio.sleep(0.05)
+                hup_gen = metric(srv.metrics(), "celgate_policy_set_generation")
+                if hup_gen > gen1:
+                    break
         err1 = metric(m1, "celgate_policy_load_errors_total") or 0.0
         alive = srv.proc.poll() is None
     finally:
@@ -604,6 +614,9 @@ async def scenario_reload(env, reloads=100, conns=6):
         res.expect(gen1 - gen0 >= reloads, f"generation gauge grew by {gen1 - gen0:.0f}, "
                    f"expected >= {reloads}")
     res.expect(err1 == err0, f"celgate_policy_load_errors_total grew by {err1 - err0:.0f}")
+    if gen1 is not None:
+        res.fig("SIGHUP, files unchanged: generation", f"{gen1:.0f} -> {hup_gen:.0f}")
+        res.expect(hup_gen > gen1, "SIGHUP with unchanged files did not reload within 3 s")
     if res.failures:
         res.failures.extend("e.g. " + e for e in examples)
     return res
