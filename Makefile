@@ -73,7 +73,8 @@ bench: build
 
 # Black-box stress scenarios against `celgate serve` on loopback (test/stress/): policy reloads,
 # SIGTERM drain, slowloris and aborting clients under load. About 2 minutes; one PASS/FAIL line
-# per scenario, non-zero exit on any FAIL. STRESS_ONLY=a,c runs a subset.
+# per scenario, non-zero exit on any FAIL. STRESS_ONLY=a,c runs a subset; STRESS_KEEP=1 keeps
+# the scratch directory with the server logs.
 STRESS_ONLY ?= a,b,c,d
 stress: build
 	bash test/stress/run_stress.sh $(BUILD_DIR)/celgate --only $(STRESS_ONLY)

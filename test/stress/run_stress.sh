@@ -6,6 +6,7 @@
 #   test/stress/run_stress.sh [path/to/celgate] [--only a,b,c,d]
 #
 # Exit status: 0 when every scenario printed PASS, 1 otherwise (2 for setup problems).
+# STRESS_KEEP=1 keeps the scratch directory (server logs) for a look after a FAIL.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +42,11 @@ cleanup() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$py_pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL "$py_pid" 2>/dev/null || true
   fi
-  rm -rf "$work"
+  if [[ -n ${STRESS_KEEP:-} ]]; then
+    echo "stress: kept $work (server logs, policies, certificates)"
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
