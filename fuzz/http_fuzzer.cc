@@ -26,6 +26,7 @@
 #include "policy/policy.h"
 #include "server/app.h"
 #include "server/http1.h"
+#include "server/log.h"
 #include "server/metrics.h"
 
 #ifndef CELGATE_FUZZ_TESTDATA
@@ -45,6 +46,7 @@ struct Engine {
 };
 
 Engine* MakeEngine() {
+  server::SetLogLevel(server::LogLevel::kError);  // refused reviews log at warn: keep quiet
   policy::Manifests m;
   const std::string dir = std::string(CELGATE_FUZZ_TESTDATA) + "/policy/replicas/";
   Status s = policy::LoadPaths({dir + "policy.yaml", dir + "params.yaml"}, {}, &m);
