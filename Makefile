@@ -19,7 +19,7 @@ APT_PACKAGES := g++ cmake ninja-build make pkg-config git ca-certificates curl \
   libutfcpp-dev libgtest-dev libgmock-dev libbenchmark-dev tzdata clang-14 libclang-rt-14-dev \
   wrk nginx-light python3
 
-.PHONY: all deps apt-deps npm-deps configure build test conformance demo bench fuzz clean
+.PHONY: all deps apt-deps npm-deps configure build test conformance demo bench fuzz stress clean
 
 all: build
 
@@ -70,6 +70,14 @@ demo: build
 bench: build
 	bash bench/run_cel_bench.sh $(BUILD_DIR)
 	bash bench/run_review_bench.sh $(BUILD_DIR)
+
+# Black-box stress scenarios against `celgate serve` on loopback (test/stress/): policy reloads,
+# SIGTERM drain, slowloris and aborting clients under load. About 2 minutes; one PASS/FAIL line
+# per scenario, non-zero exit on any FAIL. STRESS_ONLY=a,c runs a subset; STRESS_KEEP=1 keeps
+# the scratch directory with the server logs.
+STRESS_ONLY ?= a,b,c,d
+stress: build
+	bash test/stress/run_stress.sh $(BUILD_DIR)/celgate --only $(STRESS_ONLY)
 
 # libFuzzer targets (fuzz/), built with clang-14 in build-fuzz, each run FUZZ_SECONDS on a
 # scratch copy of its seed corpus; non-zero exit on any crash (reproducers in build-fuzz/artifacts).

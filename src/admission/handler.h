@@ -17,6 +17,7 @@
 
 namespace celgate::policy {
 class PolicySet;
+class CheckSink;
 struct Decision;
 }  // namespace celgate::policy
 
@@ -26,13 +27,30 @@ class Authorizer;
 
 namespace celgate::admission {
 
+// What a server logs and counts about one review, filled by Review() when asked: taken from
+// the decoded request and the decision, so the caller never parses the body or the answer
+// again. Reuse one object per connection: the strings keep their capacity.
+struct ReviewInfo {
+  enum class Verdict : uint8_t { kAllow, kWarn, kDeny };
+  Verdict verdict = Verdict::kAllow;   // kWarn: allowed with warnings
+  std::string uid, kind, ns, name, operation;  // request.uid, kind.kind, namespace, name, operation
+  // Input: receives the per-policy check records (policy/evaluator.h); null = none.
+  policy::CheckSink* checks = nullptr;
+};
+
 class Handler {
  public:
   virtual ~Handler() = default;
   // Answers one AdmissionReview (JSON body). Never throws. Returns a well-formed review
   // response for every parseable review. Returns kInvalidArgument only when `body` is not an
-  // AdmissionReview at all. Thread-safe: called concurrently from every server thread.
-  virtual StatusOr<std::string> Review(std::string_view body, Deadline deadline) const = 0;
+  // AdmissionReview at all (not JSON, wrong kind or apiVersion, no request, no uid).
+  // Thread-safe: called concurrently from every server thread. `info`, when not null, is
+  // filled for every OK answer.
+  virtual StatusOr<std::string> Review(std::string_view body, Deadline deadline,
+                                       ReviewInfo* info) const = 0;
+  StatusOr<std::string> Review(std::string_view body, Deadline deadline) const {
+    return Review(body, deadline, nullptr);
+  }
 
   // As Review, also returning the decision (explanations included when `explain`), for
   // `celgate review --explain` and tests.

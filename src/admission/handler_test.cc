@@ -2,10 +2,13 @@
 // Handler::Review (manifests in, AdmissionReview response out).
 #include "admission/handler.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "json/json.h"
 #include "k8s/cellib/authz.h"
+#include "policy/evaluator.h"
 #include "policy/loader.h"
 #include "policy/object_store.h"
 
@@ -295,6 +298,27 @@ TEST(Handler, RejectsNonReviews) {
   EXPECT_EQ(h->Review("[]", Deadline::Infinite()).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(h->Review("{\"kind\":\"Pod\"}", Deadline::Infinite()).status().code(),
             StatusCode::kInvalidArgument);
+  // kube-apiserver always sends request.uid and needs it echoed: without one there is nothing
+  // to answer to.
+  const std::string head =
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{)";
+  for (const std::string uid : {"", R"("uid":"",)", R"("uid":7,)", R"("uid":null,)"}) {
+    StatusOr<std::string> out =
+        h->Review(head + uid + R"("operation":"CREATE"}})", Deadline::Infinite());
+    EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument) << uid;
+    EXPECT_NE(out.status().message().find("uid"), std::string::npos) << uid;
+  }
+  ReviewInfo info;
+  StatusOr<std::string> ok = h->Review(head + R"("uid":"u-1","kind":{"kind":"Pod"},)"
+                                              R"("namespace":"ns","name":"p","operation":"DELETE"}})",
+                                       Deadline::Infinite(), &info);
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(info.uid, "u-1");
+  EXPECT_EQ(info.kind, "Pod");
+  EXPECT_EQ(info.ns, "ns");
+  EXPECT_EQ(info.name, "p");
+  EXPECT_EQ(info.operation, "DELETE");
+  EXPECT_EQ(info.verdict, ReviewInfo::Verdict::kAllow);
 }
 
 TEST(Matching, ExemptKindsAreNeverEvaluated) {
@@ -458,6 +482,67 @@ TEST(Scratch, LargeRequestsThenSmallOnesOnTheSameThread) {
     ok.object = R"({"metadata":{"name":"web"},"spec":{"replicas":1}})";
     EXPECT_TRUE(ReviewWith(Policy("", kReplicas) + Binding(), ok).allowed());
   }
+}
+
+}  // namespace
+}  // namespace celgate::admission
+
+namespace celgate::admission {
+namespace {
+
+// Records what the evaluator reports for apiserver_validating_admission_policy_check_*.
+class Checks final : public policy::CheckSink {
+ public:
+  void Record(std::string_view policy, std::string_view binding, policy::CheckAction action,
+              policy::CheckError error, int64_t elapsed_ns) override {
+    lines.push_back(std::string(policy) + "/" + std::string(binding) + " " +
+                    std::string(policy::CheckActionName(action)) + " " +
+                    std::string(policy::CheckErrorName(error)));
+    EXPECT_GE(elapsed_ns, 0);
+  }
+  std::vector<std::string> lines;
+};
+
+std::vector<std::string> ChecksFor(const std::string& manifests) {
+  policy::Manifests m;
+  policy::LoadText(manifests, "test.yaml", {}, &m);
+  auto set = policy::BuildPolicySet(m);
+  auto store = std::make_shared<policy::ObjectStore>(m.objects);
+  auto h = NewHandler([set] { return set; }, store);
+  Checks checks;
+  ReviewInfo info;
+  info.checks = &checks;
+  EXPECT_TRUE(h->Review(Body(Req()), Deadline::Infinite(), &info).ok());
+  std::sort(checks.lines.begin(), checks.lines.end());
+  return checks.lines;
+}
+
+// kube-apiserver's dispatcher: one record per failed validation and validation action; errors
+// ignored under failurePolicy Ignore count as "allow"; passing validations are not recorded.
+TEST(CheckRecords, FollowKubeApiserversDispatcher) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(ChecksFor(Policy("", kReplicas) + Binding("[Deny, Audit]")),
+            V({"p/b audit no_error", "p/b deny no_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", kReplicas) + Binding("[Warn]")), V({"p/b warn no_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: object.spec.replicas > 5\n") +
+                      Binding()),
+            V());
+  EXPECT_EQ(ChecksFor(Policy("  failurePolicy: Ignore\n",
+                             "  validations:\n  - expression: object.spec.nope == 1\n") +
+                      Binding()),
+            V({"p/b allow invalid_error"}));
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: object.spec.nope == 1\n") +
+                      Binding()),
+            V({"p/b deny invalid_error"}));
+  // Expressions that do not compile are rejected when loading (as the API server rejects
+  // them on create), so compile_error is not reachable here; the cost limit is.
+  EXPECT_EQ(ChecksFor(Policy("", "  validations:\n  - expression: "
+                                 "\"[1,2,3,4,5,6,7,8,9,10].all(a, [1,2,3,4,5,6,7,8,9,10].all(b, "
+                                 "[1,2,3,4,5,6,7,8,9,10].all(c, [1,2,3,4,5,6,7,8,9,10].all(d, "
+                                 "[1,2,3,4,5,6,7,8,9,10].all(e, [1,2,3,4,5,6,7,8,9,10].all(f, "
+                                 "a+b+c+d+e+f > 0))))))\"\n") +
+                      Binding()),
+            V({"p/b deny out_of_budget"}));
 }
 
 }  // namespace

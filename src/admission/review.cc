@@ -15,18 +15,27 @@ StatusOr<std::unique_ptr<DecodedReview>> DecodeReview(std::string_view body) {
   if (!root.is_object()) return InvalidArgumentError("AdmissionReview must be a JSON object");
   std::string_view api_version = root.Find("apiVersion").as_string();
   std::string_view kind = root.Find("kind").as_string();
-  if (kind != "AdmissionReview" ||
-      (api_version != "admission.k8s.io/v1" && api_version != "admission.k8s.io/v1beta1")) {
+  if (kind != "AdmissionReview") {
+    return InvalidArgumentError("kind must be AdmissionReview, got '" + std::string(kind) + "'");
+  }
+  if (api_version != "admission.k8s.io/v1" && api_version != "admission.k8s.io/v1beta1") {
     return InvalidArgumentError(
-        "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or v1beta1, got " +
-        std::string(api_version) + " " + std::string(kind));
+        "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got '" +
+        std::string(api_version) + "'");
   }
   out->api_version = std::string(api_version);
   json::Value req = root.Find("request");
   if (!req.is_object()) return InvalidArgumentError("AdmissionReview has no request");
   policy::RequestAttributes& a = out->request;
   a.raw = req;
-  a.uid = req.Find("uid").as_string();
+  // kube-apiserver always sends a uid and requires it echoed (admission-policies.md 12.3).
+  json::Value uid = req.Find("uid");
+  if (!uid.is_string() || uid.as_string().empty()) {
+    return InvalidArgumentError(uid.valid() && !uid.is_string()
+                                    ? "AdmissionReview request.uid must be a string"
+                                    : "AdmissionReview request has no uid");
+  }
+  a.uid = uid.as_string();
   json::Value k = req.Find("kind");
   a.kind_group = k.Find("group").as_string();
   a.kind_version = k.Find("version").as_string();

@@ -51,6 +51,8 @@ struct ServeArgs {
   std::string shutdown_delay = "0s";
   std::string reload_interval = "2s";
   std::string idle_timeout = "120s";
+  std::string header_timeout = "10s";
+  std::string body_timeout = "30s";
   size_t max_body_bytes = 16 << 20;
   int max_connections = 10000;
   std::string port_file;
@@ -173,12 +175,14 @@ int RunServe(const ServeArgs& args) {
   if (!ParseDuration(args.grace_period, &so.grace_period) ||
       !ParseDuration(args.shutdown_delay, &so.shutdown_delay) ||
       !ParseDuration(args.reload_interval, &reload_every) ||
-      !ParseDuration(args.idle_timeout, &so.idle_timeout)) {
+      !ParseDuration(args.idle_timeout, &so.idle_timeout) ||
+      !ParseDuration(args.header_timeout, &so.header_timeout) ||
+      !ParseDuration(args.body_timeout, &so.body_timeout)) {
     std::cerr << "celgate serve: bad duration (use e.g. 25s, 500ms, 2m)\n";
     return kExitUsage;
   }
 
-  int threads = so.threads > 0 ? so.threads : static_cast<int>(std::thread::hardware_concurrency());
+  int threads = so.threads > 0 ? so.threads : server::AvailableCpus();
   server::Metrics metrics(threads < 1 ? 1 : threads);
 
   StatusOr<std::shared_ptr<const admission::Handler>> first = LoadHandler(args.files);
@@ -317,7 +321,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--port", args->port, "HTTPS port (0 = any free port)")
       ->capture_default_str();
   cmd->add_option("--address", args->address, "Listen address")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "I/O threads (0 = number of CPUs)")
+  cmd->add_option("--threads", args->threads, "I/O threads (0 = CPUs this process may use: its affinity mask)")
       ->capture_default_str();
   cmd->add_option("--log-format", args->log_format, "json, text or auto (text on a terminal)")
       ->check(CLI::IsMember({"auto", "json", "text"}))
@@ -338,6 +342,12 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-connections", args->max_connections, "Connection cap")
       ->capture_default_str();
   cmd->add_option("--idle-timeout", args->idle_timeout, "Close keep-alive connections idle this long")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", args->header_timeout,
+                  "Time from a request's first byte to the end of its headers (then 408)")
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", args->body_timeout,
+                  "Time from the end of a request's headers to the end of its body (then 408)")
       ->capture_default_str();
   cmd->add_option("--reload-interval", args->reload_interval,
                   "How often policy and certificate files are checked for changes")

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 #include <memory_resource>
 #include <set>
@@ -444,6 +445,8 @@ RunResult Run(const CompiledExpression& e, Bindings& bindings, const Pass& pass,
 // One decision of one evaluation (section 4.1).
 struct PolicyDecision {
   bool deny = false;  // action Deny (else Admit: ignored)
+  CheckError error = CheckError::kNone;  // why the expression failed, for CheckSink
+  int64_t elapsed_ns = 0;                // its evaluation time (only with a CheckSink)
   std::string message;
   std::string reason;
   int index = 0;
@@ -476,18 +479,40 @@ struct Context {
   const EvaluateOptions& options;
 };
 
+// The check records kube-apiserver's dispatcher emits for one decision (see CheckSink).
+void RecordChecks(CheckSink& sink, const Policy& p, const Binding& b, const PolicyDecision& d) {
+  if (!d.deny) {
+    if (d.error != CheckError::kNone) {
+      sink.Record(p.name, b.name, CheckAction::kAllow, d.error, d.elapsed_ns);
+    }
+    return;
+  }
+  if (b.deny) sink.Record(p.name, b.name, CheckAction::kDeny, d.error, d.elapsed_ns);
+  if (b.audit) sink.Record(p.name, b.name, CheckAction::kAudit, d.error, d.elapsed_ns);
+  if (b.warn) sink.Record(p.name, b.name, CheckAction::kWarn, d.error, d.elapsed_ns);
+}
+
 EvalOutcome Validate(const Policy& p, Context& cx) {
   Arena& arena = cx.arena;
   EvalOutcome out(cx.mr);
   cel::EvalOptions eo;
   eo.cost_limit = kPerExpressionCostLimit;
   eo.deadline = cx.options.deadline;
-  auto error_decision = [&](std::string msg, int index) {
+  auto error_decision = [&](std::string msg, int index, CheckError error) {
     PolicyDecision d;
     d.deny = p.fail_closed;
     d.message = std::move(msg);
     d.index = index;
+    d.error = error;
     return d;
+  };
+  // Expression timing for the check metrics, only when someone records them.
+  const bool timed = cx.options.checks != nullptr;
+  auto now_ns = [&]() -> int64_t {
+    return timed ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count()
+                 : 0;
   };
 
   // 1. matchConditions: no variables, authorizer bound, their own budget (section 10).
@@ -518,7 +543,7 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
     }
     if (any_false) return out;
     if (out_of_budget) {
-      out.decisions.push_back(error_decision(kBudgetExceeded, 0));
+      out.decisions.push_back(error_decision(kBudgetExceeded, 0, CheckError::kOutOfBudget));
       return out;
     }
     if (!errors.empty()) {
@@ -527,7 +552,7 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
         for (size_t i = 0; i < errors.size(); ++i) msg += (i ? ", " : "") + errors[i];
         msg += "]";
       }
-      out.decisions.push_back(error_decision(std::move(msg), 0));
+      out.decisions.push_back(error_decision(std::move(msg), 0, CheckError::kInvalid));
       return out;
     }
   }
@@ -543,24 +568,33 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
   for (size_t i = 0; i < p.validations.size(); ++i) {
     const Validation& v = p.validations[i];
     if (!v.expression.ok()) {
-      out.decisions.push_back(
-          error_decision("compilation error: " + v.expression.error, static_cast<int>(i)));
+      out.decisions.push_back(error_decision("compilation error: " + v.expression.error,
+                                             static_cast<int>(i), CheckError::kCompile));
       continue;
     }
+    const int64_t t0 = now_ns();
     RunResult r = Run(v.expression, cx.bindings, Pass{vars, true}, arena, eo);
+    const int64_t elapsed = now_ns() - t0;
     if (r.cost > budget) {
       out.decisions.clear();
-      out.decisions.push_back(error_decision(kBudgetExceeded, 0));
+      out.decisions.push_back(error_decision(kBudgetExceeded, 0, CheckError::kOutOfBudget));
+      out.decisions.back().elapsed_ns = elapsed;
       return out;
     }
     budget -= r.cost;
     if (r.failed) {
+      // The per-expression cost limit surfaces as an evaluation error about cost.
+      CheckError kind = r.status_failure && r.error.find("cost") != std::string::npos
+                            ? CheckError::kOutOfBudget
+                            : CheckError::kInvalid;
       out.decisions.push_back(error_decision(
-          QuoteExpr(v.expression) + " resulted in error: " + r.error, static_cast<int>(i)));
+          QuoteExpr(v.expression) + " resulted in error: " + r.error, static_cast<int>(i), kind));
+      out.decisions.back().elapsed_ns = elapsed;
       continue;
     }
     if (r.value.is_true()) continue;
     PolicyDecision d;
+    d.elapsed_ns = elapsed;
     d.deny = true;
     d.reason = v.reason.empty() ? "Invalid" : v.reason;
     d.index = static_cast<int>(i);
@@ -581,7 +615,8 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
       RunResult r = Run(*v.message_expression, cx.bindings, Pass{msg_vars, false}, arena, eo);
       if (r.cost > budget || (r.status_failure && r.error.find("cost") != std::string::npos &&
                               budget < kPerExpressionCostLimit)) {
-        d = error_decision("failed messageExpression: " + std::string(kBudgetExceeded), d.index);
+        d = error_decision("failed messageExpression: " + std::string(kBudgetExceeded), d.index,
+                           CheckError::kOutOfBudget);
         continue;
       }
       budget -= r.cost;
@@ -766,6 +801,17 @@ const k8s::cellib::Authorizer& DenyAllAuthorizer() {
 
 }  // namespace
 
+std::string_view CheckActionName(CheckAction a) {
+  static constexpr std::string_view kNames[] = {"allow", "deny", "warn", "audit"};
+  return kNames[static_cast<int>(a)];
+}
+
+std::string_view CheckErrorName(CheckError e) {
+  static constexpr std::string_view kNames[] = {"no_error", "compile_error", "invalid_error",
+                                                "out_of_budget"};
+  return kNames[static_cast<int>(e)];
+}
+
 StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objects,
                             const RequestAttributes& a, const EvaluateOptions& options) {
   Decision decision;
@@ -902,6 +948,7 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
                                        : cel::FromJson(params[pi].value, arena));
         EvalOutcome outcome = Validate(p, cx);
         for (const PolicyDecision& d : outcome.decisions) {
+          if (options.checks != nullptr) RecordChecks(*options.checks, p, b, d);
           if (!d.deny) continue;
           if (b.deny) denied.push_back(Denial{p.name, b.name, d.message, d.reason});
           if (b.warn) {
@@ -935,7 +982,12 @@ StatusOr<Decision> Evaluate(const PolicySet& set, const k8s::ObjectSource& objec
         }
         for (const AuditResult& ar : outcome.audits) {
           if (ar.error) {
-            if (p.fail_closed) denied.push_back(Denial{p.name, b.name, ar.error_message, "Invalid"});
+            if (p.fail_closed) {
+              denied.push_back(Denial{p.name, b.name, ar.error_message, "Invalid"});
+              if (options.checks != nullptr) {
+                options.checks->Record(p.name, b.name, CheckAction::kDeny, CheckError::kInvalid, 0);
+              }
+            }
             continue;
           }
           if (ar.value.empty()) continue;

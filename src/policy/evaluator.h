@@ -29,6 +29,26 @@ namespace celgate::policy {
 inline constexpr uint64_t kPerExpressionCostLimit = 1'000'000;
 inline constexpr uint64_t kPerEvaluationCostBudget = 10'000'000;
 
+// One record of kube-apiserver's apiserver_validating_admission_policy_check_total and
+// _check_duration_seconds, which its validating dispatcher emits per policy decision: for a
+// validation that failed (or errored under failurePolicy Fail), once per validation action of
+// the binding (deny, warn, audit); for an error ignored under failurePolicy Ignore, as
+// "allow"; for an audit annotation that errored under Fail, as "deny". Passing validations
+// are not recorded. `elapsed_ns` is the evaluation time of that expression.
+enum class CheckAction : uint8_t { kAllow, kDeny, kWarn, kAudit };
+enum class CheckError : uint8_t { kNone, kCompile, kInvalid, kOutOfBudget };
+inline constexpr int kNumCheckActions = 4;
+inline constexpr int kNumCheckErrors = 4;
+std::string_view CheckActionName(CheckAction a);  // allow deny warn audit
+std::string_view CheckErrorName(CheckError e);    // no_error compile_error invalid_error out_of_budget
+
+class CheckSink {
+ public:
+  virtual ~CheckSink() = default;
+  virtual void Record(std::string_view policy, std::string_view binding, CheckAction action,
+                      CheckError error, int64_t elapsed_ns) = 0;
+};
+
 struct EvaluateOptions {
   // Wall-time limit for the whole request; evaluation past it fails like a runtime error.
   Deadline deadline = Deadline::Infinite();
@@ -39,6 +59,9 @@ struct EvaluateOptions {
   // Answers `authorizer` checks (spec 9.1), with the requesting user from request.userInfo.
   // Null: every check is denied, as with an empty rules file. Must outlive the call.
   const k8s::cellib::Authorizer* authorizer = nullptr;
+  // Receives the per-decision check records (metrics); null = none, and no expression is
+  // timed.
+  CheckSink* checks = nullptr;
 };
 
 // The first denial, which the response reports.

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 namespace celgate::server {
 namespace {
@@ -18,6 +20,47 @@ constexpr const char* kOpNames[kNumOperations] = {"CREATE", "UPDATE", "DELETE", 
 constexpr const char* kVerdictNames[kNumVerdicts] = {"allow", "warn", "deny", "error"};
 
 thread_local int t_shard = 0;
+
+// kube-apiserver's buckets for apiserver_validating_admission_policy_check_duration_seconds.
+constexpr std::array<double, 5> kCheckBuckets = {0.0000005, 0.001, 0.01, 0.1, 1.0};
+constexpr int kNumCheckBuckets = static_cast<int>(kCheckBuckets.size());
+
+struct CheckSeries {
+  uint64_t count = 0;
+  uint64_t buckets[kNumCheckBuckets] = {};  // non-cumulative
+  double sum = 0;
+};
+
+// Series key: policy, binding, error_type, enforcement_action joined with NUL bytes (names
+// never contain NUL), so that std::map orders the output like the labels.
+std::string CheckKey(std::string_view policy, std::string_view binding, policy::CheckAction a,
+                     policy::CheckError e) {
+  std::string k;
+  k.reserve(policy.size() + binding.size() + 4);
+  k.append(policy);
+  k.push_back('\0');
+  k.append(binding);
+  k.push_back('\0');
+  k.push_back(static_cast<char>('0' + static_cast<int>(e)));
+  k.push_back(static_cast<char>('0' + static_cast<int>(a)));
+  return k;
+}
+
+// Prometheus text format label value escaping.
+std::string LabelValue(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
 
 void AppendF(std::string* out, const char* fmt, auto... args) {
   int n = std::snprintf(nullptr, 0, fmt, args...);
@@ -35,6 +78,8 @@ struct alignas(64) Metrics::Shard {
   std::atomic<uint64_t> sum_ns[kNumOperations][kNumVerdicts] = {};
   std::atomic<uint64_t> buckets[kNumOperations][kNumVerdicts][kNumBuckets] = {};
   std::atomic<uint64_t> http[kNumCodes] = {};
+  std::mutex checks_mu;  // taken by this shard's thread and by Render only
+  std::map<std::string, CheckSeries> checks;
 };
 
 Operation ParseOperation(std::string_view op) {
@@ -59,6 +104,24 @@ void Metrics::RecordReview(Operation op, Verdict v, double seconds) {
   for (int b = 0; b < kNumBuckets; ++b) {
     if (seconds <= kBuckets[b]) {
       s.buckets[o][d][b].fetch_add(1, std::memory_order_relaxed);  // non-cumulative here
+      break;
+    }
+  }
+}
+
+void Metrics::RecordPolicyCheck(std::string_view policy, std::string_view binding,
+                                policy::CheckAction action, policy::CheckError error,
+                                int64_t elapsed_ns) {
+  Shard& s = shards_[t_shard % num_shards_];
+  double seconds = static_cast<double>(elapsed_ns) / 1e9;
+  std::string key = CheckKey(policy, binding, action, error);
+  std::lock_guard<std::mutex> lock(s.checks_mu);
+  CheckSeries& c = s.checks[std::move(key)];
+  ++c.count;
+  c.sum += seconds;
+  for (int b = 0; b < kNumCheckBuckets; ++b) {
+    if (seconds <= kCheckBuckets[b]) {
+      ++c.buckets[b];
       break;
     }
   }
@@ -145,15 +208,59 @@ std::string Metrics::Render() const {
               kOpNames[o], kVerdictNames[d], static_cast<unsigned long long>(counts[o][d]));
     }
   }
+  std::map<std::string, CheckSeries> checks;
+  for (int i = 0; i < num_shards_; ++i) {
+    std::lock_guard<std::mutex> lock(shards_[i].checks_mu);
+    for (const auto& [key, c] : shards_[i].checks) {
+      CheckSeries& t = checks[key];
+      t.count += c.count;
+      t.sum += c.sum;
+      for (int b = 0; b < kNumCheckBuckets; ++b) t.buckets[b] += c.buckets[b];
+    }
+  }
+  // Labels of a series key (see CheckKey).
+  auto labels = [](const std::string& key) {
+    size_t a = key.find('\0');
+    size_t b = key.find('\0', a + 1);
+    auto err = static_cast<policy::CheckError>(key[b + 1] - '0');
+    auto act = static_cast<policy::CheckAction>(key[b + 2] - '0');
+    return "policy=\"" + LabelValue(std::string_view(key).substr(0, a)) +
+           "\",policy_binding=\"" + LabelValue(std::string_view(key).substr(a + 1, b - a - 1)) +
+           "\",error_type=\"" + std::string(policy::CheckErrorName(err)) +
+           "\",enforcement_action=\"" + std::string(policy::CheckActionName(act)) + "\"";
+  };
   out +=
-      "# HELP celgate_validating_admission_policy_check_total Validation checks per policy and "
-      "binding, labels as kube-apiserver's apiserver_validating_admission_policy_check_total "
-      "(policy, policy_binding, enforcement_action, error_type). No samples yet: the handler "
-      "does not expose per-binding results (docs/serve.md).\n"
-      "# TYPE celgate_validating_admission_policy_check_total counter\n"
-      "# HELP celgate_validating_admission_policy_check_duration_seconds Validation latency per "
-      "policy and binding (same labels). No samples yet (docs/serve.md).\n"
+      "# HELP celgate_validating_admission_policy_check_total Validation admission policy "
+      "checks, as kube-apiserver's apiserver_validating_admission_policy_check_total: one per "
+      "failed or erroring validation and enforcement action.\n"
+      "# TYPE celgate_validating_admission_policy_check_total counter\n";
+  for (const auto& [key, c] : checks) {
+    AppendF(&out, "celgate_validating_admission_policy_check_total{%s} %llu\n",
+            labels(key).c_str(), static_cast<unsigned long long>(c.count));
+  }
+  out +=
+      "# HELP celgate_validating_admission_policy_check_duration_seconds Evaluation time of "
+      "those validation expressions (kube-apiserver's buckets).\n"
       "# TYPE celgate_validating_admission_policy_check_duration_seconds histogram\n";
+  for (const auto& [key, c] : checks) {
+    std::string l = labels(key);
+    uint64_t cum = 0;
+    for (int b = 0; b < kNumCheckBuckets; ++b) {
+      cum += c.buckets[b];
+      AppendF(&out,
+              "celgate_validating_admission_policy_check_duration_seconds_bucket{%s,le=\"%g\"} "
+              "%llu\n",
+              l.c_str(), kCheckBuckets[b], static_cast<unsigned long long>(cum));
+    }
+    AppendF(&out,
+            "celgate_validating_admission_policy_check_duration_seconds_bucket{%s,le=\"+Inf\"} "
+            "%llu\n",
+            l.c_str(), static_cast<unsigned long long>(c.count));
+    AppendF(&out, "celgate_validating_admission_policy_check_duration_seconds_sum{%s} %.9f\n",
+            l.c_str(), c.sum);
+    AppendF(&out, "celgate_validating_admission_policy_check_duration_seconds_count{%s} %llu\n",
+            l.c_str(), static_cast<unsigned long long>(c.count));
+  }
 
   out +=
       "# HELP celgate_http_responses_total HTTP responses by status code (other = any code "

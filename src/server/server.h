@@ -49,7 +49,7 @@ struct ServerOptions {
   // Plain-HTTP port for /metrics, /healthz and /readyz. -1 = none (they are served on the
   // HTTPS port, which always serves them); 0 = pick a free port.
   int metrics_port = -1;
-  // I/O threads; 0 = std::thread::hardware_concurrency().
+  // I/O threads; 0 = AvailableCpus().
   int threads = 0;
   // Largest accepted request body (413 beyond). kube-apiserver sends at most ~3 MiB objects.
   size_t max_body_bytes = 16 << 20;
@@ -81,6 +81,10 @@ struct ServerOptions {
   // Called on SIGHUP from an I/O thread.
   std::function<void()> on_reload;
 };
+
+// CPUs this process may run on (its affinity mask: taskset, cpusets of a container), at
+// least 1. The default number of I/O threads, as Go's runtime sizes GOMAXPROCS.
+int AvailableCpus();
 
 class Server {
  public:

@@ -19,6 +19,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -437,6 +438,7 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
   ASSERT_TRUE(rz.has_value());
   EXPECT_EQ(rz->status, 200);
   c.Send(http::verb::post, "/validate", Request("denied"));
+  c.Send(http::verb::post, "/validate", Request("warned"));
   auto m = c.Send(http::verb::get, "/metrics", "", "");
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->status, 200);
@@ -451,6 +453,23 @@ TEST_F(ServeTest, HealthReadinessAndMetrics) {
         "celgate_http_responses_total{code=\"200\"}"}) {
     EXPECT_NE(m->body.find(want), std::string::npos) << want;
   }
+  // Per-policy checks, with kube-apiserver's label names and values: the failed validation of
+  // each binding, by its enforcement action (the shared server may have seen more requests).
+  for (const char* series :
+       {"celgate_validating_admission_policy_check_total{policy=\"replicas-limit\","
+        "policy_binding=\"replicas-limit\",error_type=\"no_error\",enforcement_action=\"deny\"} ",
+        "celgate_validating_admission_policy_check_total{policy=\"required-labels\","
+        "policy_binding=\"required-labels-warn\",error_type=\"no_error\","
+        "enforcement_action=\"warn\"} ",
+        "celgate_validating_admission_policy_check_duration_seconds_bucket{policy=\"replicas-"
+        "limit\",policy_binding=\"replicas-limit\",error_type=\"no_error\",enforcement_action="
+        "\"deny\",le=\"+Inf\"} "}) {
+    size_t at = m->body.find(series);
+    ASSERT_NE(at, std::string::npos) << series << "\n" << m->body;
+    EXPECT_GE(std::stoll(m->body.substr(at + std::strlen(series))), 1) << series;
+  }
+  // Passing validations are not counted (as in kube-apiserver).
+  EXPECT_EQ(m->body.find("policy=\"allowed-registries\""), std::string::npos);
 }
 
 // Reload tests get their own server: they change its policy files and certificate.
@@ -615,6 +634,40 @@ TEST(ServeShutdown, ShutdownDelayKeepsServingWithReadyzUnavailable) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
+}
+
+}  // namespace
+
+namespace {
+
+// A request's header (and body) timeout runs from the start of that phase: a client that
+// trickles one byte at a time cannot keep a connection open (slowloris).
+TEST(ServeLimits, TrickledHeaderOrBodyIsCutAtItsPhaseTimeout) {
+  ServerProcess s({"--header-timeout", "1s", "--body-timeout", "1s"});
+  ASSERT_GT(s.port(), 0) << s.log();
+  for (bool body_phase : {false, true}) {
+    SCOPED_TRACE(body_phase ? "body" : "header");
+    Client c(s.port(), s.ca());
+    ASSERT_TRUE(c.ok());
+    std::string head =
+        "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1000\r\n";
+    if (body_phase) head += "\r\n";
+    ASSERT_TRUE(c.RawWrite(head));
+    auto start = std::chrono::steady_clock::now();
+    // One byte every 200 ms: each arrives well within the timeout, the phase does not.
+    for (int i = 0; i < 20; ++i) {
+      std::this_thread::sleep_for(200ms);
+      if (!c.RawWrite(body_phase ? "x" : "X")) break;
+    }
+    auto r = c.ReadResponse();
+    double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(r.has_value()) << c.error() << s.log();
+    EXPECT_EQ(r->status, 408) << r->body;
+    EXPECT_FALSE(r->keep_alive);
+    // Closed about 1 s after the phase began (sweep granularity 100 ms), not 4 s later.
+    EXPECT_LT(waited, 4.0);
+  }
 }
 
 }  // namespace
