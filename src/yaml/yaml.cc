@@ -30,6 +30,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/utf8.h"
+
 namespace celgate::yaml {
 namespace {
 
@@ -39,6 +41,33 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 constexpr std::string_view kTagPrefix = "tag:yaml.org,2002:";
 
 std::string Quoted(std::string_view s) { return json::Quote(s); }
+
+// yaml-cpp 0.7 decodes the double-quoted escapes `\N` (U+0085) and `\_` (U+00A0) into the
+// single Latin-1 bytes 0x85 and 0xA0 instead of their UTF-8 encodings, so a scalar using them
+// is not UTF-8 (found by fuzz/yaml_fuzzer: the document then serialized to JSON that our own
+// parser rejects, and CEL would see a malformed string). LoadAll has already checked that the
+// input text is UTF-8 and yaml-cpp encodes every other escape (\x, \u, \U, \L, \P) as UTF-8,
+// so a byte that does not start a valid sequence in `value` can only come from those two
+// escapes. Appends `value` to `out` with such bytes re-encoded; false (and `out` unspecified)
+// if any other invalid byte shows up.
+bool AppendWithLatin1EscapesFixed(std::string_view value, std::string* out) {
+  out->reserve(out->size() + value.size() + 8);
+  size_t pos = 0;
+  while (pos < value.size()) {
+    const size_t start = pos;
+    char32_t cp = 0;
+    if (utf8::DecodeAt(value, &pos, &cp)) {
+      out->append(value.substr(start, pos - start));
+      continue;
+    }
+    const unsigned char byte = static_cast<unsigned char>(value[start]);
+    if (byte != 0x85 && byte != 0xA0) {
+      return false;
+    }
+    utf8::Append(out, byte);  // U+0085 or U+00A0, two bytes in UTF-8
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Stage 1: the recorded tree.
@@ -128,8 +157,12 @@ class TreeRecorder : public YAML::EventHandler {
     const uint32_t i = Add(YNode::Kind::kScalar, mark, anchor);
     YNode& n = tree_.nodes[i];
     n.text_off = static_cast<uint32_t>(tree_.pool.size());
-    n.text_len = static_cast<uint32_t>(value.size());
-    tree_.pool += value;
+    if (utf8::IsValid(value)) {
+      tree_.pool += value;
+    } else if (!AppendWithLatin1EscapesFixed(value, &tree_.pool)) {
+      Fail(PositionOf(mark), "scalar is not valid UTF-8 after unescaping");
+    }
+    n.text_len = static_cast<uint32_t>(tree_.pool.size() - n.text_off);
     if (tag == "?") {
       n.style = YNode::Style::kPlain;
     } else if (tag == "!") {

@@ -402,6 +402,19 @@ TEST(YamlSyntax, StrayTopLevelCommaIsAnErrorNotAnEndlessLoop) {
   EXPECT_THAT(LoadError("a: 1\n---\n,\n"), HasSubstr("line 3 column 1: unexpected ','"));
 }
 
+TEST(YamlScalar, NelAndNbspEscapesBecomeUtf8) {
+  // Found by fuzz/yaml_fuzzer: yaml-cpp 0.7 turns "\N" and "\_" into the lone bytes 0x85 and
+  // 0xA0, so the string was not UTF-8 and its JSON serialization did not parse.
+  EXPECT_EQ(ToJson("v: \"a\\_b\\Nc\"\n"), "{\"v\":\"a\xC2\xA0" "b\xC2\x85" "c\"}");
+  // The same in keys, next to multi-byte characters and other escapes that were already right.
+  EXPECT_EQ(ToJson("\"\xC3\xA9\\_\": \"\\N\\u00e9\\L\\_\"\n"),
+            "{\"\xC3\xA9\xC2\xA0\":\"\xC2\x85\xC3\xA9\xE2\x80\xA8\xC2\xA0\"}");
+  for (const YamlDocument& d : LoadOrDie("- \"\\N\"\n- {\"\\_\": \"x\\_\"}\n")) {
+    const std::string text = json::Serialize(d.doc.root());
+    EXPECT_TRUE(json::Parse(text).ok()) << text;
+  }
+}
+
 TEST(YamlSyntax, TabsInsideValuesAndWindowsLineEndingsAreFine) {
   EXPECT_EQ(ToJson("a: \"x\\ty\"\r\nb: 2\r\n"), R"({"a":"x\ty","b":2})");
 }
