@@ -1,5 +1,10 @@
 #!/usr/bin/env python3
-"""fuzz/make_seeds.py: regenerates the seed corpora in fuzz/corpus/<target>/ from real inputs.
+"""fuzz/make_seeds.py: adds seeds made from real inputs to fuzz/corpus/<target>/.
+
+Files are named by content hash, so running it again changes nothing. It deletes nothing: the
+committed corpora also hold inputs that fuzzing campaigns found (folded in and minimized by
+fuzz/minimize_corpus.sh) and targets this script does not know (http_fuzzer). After adding
+seeds, run fuzz/minimize_corpus.sh on the target to drop the ones that add no coverage.
 
 Sources: the cel-spec conformance export (../shared/cel-conformance), the policy corpus
 (../shared/corpus), test/testdata. Deterministic (sorted inputs, fixed sampling) and small: a
@@ -10,7 +15,6 @@ import glob
 import hashlib
 import json
 import os
-import shutil
 
 import yaml
 
@@ -85,8 +89,6 @@ def review(obj, operation="CREATE", api_version="admission.k8s.io/v1", old=None)
 
 
 def main():
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
     exprs = conformance_exprs()
     dirs = policy_dirs()
 
