@@ -83,6 +83,19 @@ struct FastParse;  // json.cc: builds Documents from simdjson's DOM
 const Node* FindIndexed(const Node* obj, std::string_view key);
 }  // namespace internal
 
+class Document;
+struct ParseOptions;
+namespace internal {
+// Test hooks for differential checks (json_test.cc, fuzz/json_fuzzer.cc); Parse is the API.
+// The RapidJSON reference parser alone (Parse's answer for everything the fast path defers).
+StatusOr<Document> ParseReferenceForTest(std::string_view text, const ParseOptions& options);
+// The simdjson fast path alone: nullopt where Parse would ask the reference parser. With
+// `recount_containers`, every container is counted from the tape as if simdjson had
+// saturated its count (a path real input reaches only at 16M members).
+std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options,
+                                         bool recount_containers);
+}  // namespace internal
+
 // A read-only view of one JSON value inside a Document. Trivially copyable (one pointer).
 // A default-constructed Value, a missing key and an out-of-range index are invalid():
 // every is_*() is false, size() is 0, as_*() return zero values, Find/at return invalid.
