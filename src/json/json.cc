@@ -793,7 +793,12 @@ struct internal::FastParse {
   }
 
   // Fills `*root` from the value at tape index 1.
-  Result Run(Node* root) {
+  Result Run(Node* root) { return fix_ ? Walk<true>(root) : Walk<false>(root); }
+
+ private:
+  // Run, with the lone-surrogate fix compiled in or out of the per-string path.
+  template <bool kFix>
+  Result Walk(Node* root) {
     copy_ = static_cast<char*>(arena_.Allocate(string_bytes_, 1));
     const uint64_t* const t = tape_;
     size_t i = 1;
@@ -809,7 +814,7 @@ struct internal::FastParse {
       const uint64_t w = t[i];
       switch (tape::Kind(w)) {
         case '"':
-          if (!StringNode(w, out)) return kRefuse;
+          if (!StringNode<kFix>(w, out)) return kRefuse;
           ++i;
           break;
         case 'l':
@@ -863,7 +868,7 @@ struct internal::FastParse {
             Member* members = static_cast<Member*>(arena_.Allocate(
                 n * sizeof(Member) + (indexed ? n * sizeof(uint32_t) : 0), alignof(Member)));
             Put(out, Blank(type, static_cast<uint32_t>(n))).members = members;
-            if (!StringNode(t[i + 1], &members[0].key)) return kRefuse;
+            if (!StringNode<kFix>(t[i + 1], &members[0].key)) return kRefuse;
             seen = KeyBit(members[0].key);
             out = &members[0].value;
             i += 2;
@@ -887,7 +892,7 @@ struct internal::FastParse {
         if (++next < cur->size) {
           if (cur->type == Type::kObject) {
             Member* m = const_cast<Member*>(cur->members) + next;
-            if (!StringNode(t[i], &m->key)) return kRefuse;
+            if (!StringNode<kFix>(t[i], &m->key)) return kRefuse;
             if (cur->size <= internal::kIndexedObjectMin) {  // small: check the key now
               const uint64_t bit = KeyBit(m->key);
               if ((seen & bit) != 0 && RepeatsEarlierKey(cur->members, next)) return kDuplicate;
@@ -915,7 +920,6 @@ struct internal::FastParse {
     }
   }
 
- private:
   // A node with no position and a zero payload.
   static Node Blank(Type type, uint32_t size) {
     Node n;
@@ -971,6 +975,7 @@ struct internal::FastParse {
 
   // Points `*out` at the string's copy, extending the copied prefix of the string buffer when
   // the string lies beyond it. False when the string is beyond the bound (not expected).
+  template <bool kFix>
   bool StringNode(uint64_t w, Node* out) {
     const size_t offset = tape::StringOffset(w) + sizeof(uint32_t);
     const uint32_t len = tape::StringLength(strings_, w);
@@ -983,7 +988,7 @@ struct internal::FastParse {
     }
     char* s = copy_ + offset;
     Put(out, Blank(Type::kString, len)).s = s;
-    if (fix_) ReplaceLoneLowSurrogatesInPlace(s, len);
+    if (kFix) ReplaceLoneLowSurrogatesInPlace(s, len);
     return true;
   }
 
