@@ -66,7 +66,7 @@ bool KeyLess(std::string_view a, std::string_view b) {
 }
 
 bool KeyEq(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+  return a.size() == b.size() && internal::SameBytes(a.data(), b.data(), a.size());
 }
 
 Node MakeNode(Type type, Position pos) {

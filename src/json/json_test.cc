@@ -538,6 +538,23 @@ TEST(JsonTapeWalk, MutatedDocumentsAgreeWithReference) {
   EXPECT_GT(accepted, iterations / 20);
 }
 
+TEST(JsonValue, KeyComparisonSeesEveryByteAtEveryLength) {
+  // internal::SameBytes, used by Find, compares short keys with overlapping word loads.
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string a = std::string(n, 'k');
+    EXPECT_TRUE(internal::SameBytes(a.data(), std::string(a).data(), n)) << n;
+    for (size_t at = 0; at < n; ++at) {
+      std::string b = a;
+      b[at] = 'K';
+      EXPECT_FALSE(internal::SameBytes(a.data(), b.data(), n)) << n << " " << at;
+      // And through Find: a key that differs in one byte is another key.
+      Document d = ParseOrDie("{\"" + b + "\":1,\"" + a + "\":2}");
+      EXPECT_EQ(d.root().Find(a).as_int(), 2) << n << " " << at;
+      EXPECT_EQ(d.root().Find(b).as_int(), 1) << n << " " << at;
+    }
+  }
+}
+
 TEST(JsonValue, FindOnMissingKeyIsInvalid) {
   Document d = ParseOrDie(R"({"a":{"b":1},"arr":[1]})");
   Value r = d.root();
