@@ -1052,8 +1052,11 @@ std::optional<Document> ParseFast(std::string_view text, const ParseOptions& opt
   // (>= text size) plus padding.
   const size_t string_bytes =
       std::min(text.size() + 3 * words, 5 * text.size() / 3 + simdjson::SIMDJSON_PADDING);
-  // One block: a node (24 bytes) per word at most, object indexes, the strings.
-  const size_t arena_bytes = words * 32 + string_bytes + 256;
+  // One block: a node (24 bytes) per word at most, object indexes, the strings. Capped at a
+  // few times the text, so a hostile text (say 64 MiB of numbers) does not reserve its whole
+  // worst case up front; such a Document grows the arena block by block instead.
+  const size_t arena_bytes =
+      std::min(words * 32 + string_bytes + 256, text.size() * 6 + 4096);
   const bool may_have_escapes =
       SimdjsonKeepsLoneLowSurrogates() && text.find("\\u") != std::string_view::npos;
   {
