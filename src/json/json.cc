@@ -943,10 +943,9 @@ struct internal::FastParse {
   // the same bit, so an object whose keys have all different bits has no repeated key.
   static uint64_t KeyBit(const Node& key) {
     const auto* s = reinterpret_cast<const unsigned char*>(key.s);
-    const uint64_t mix = key.size == 0 ? 0
-                                       : uint64_t{key.size} | uint64_t{s[0]} << 32 |
-                                             uint64_t{s[key.size - 1]} << 40;
-    return uint64_t{1} << ((mix * 0x9E3779B97F4A7C15u) >> 58);
+    const uint32_t n = key.size;
+    const uint32_t mix = n == 0 ? 0 : n + 5 * uint32_t{s[0]} + 3 * uint32_t{s[n - 1]};
+    return uint64_t{1} << (mix & 63);
   }
 
   // Whether key `k` equals one of the keys before it.
