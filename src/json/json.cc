@@ -1,9 +1,10 @@
 // json/json.cc: JSON DOM construction (Builder), the RapidJSON-backed parser and writers.
 //
-// Pipeline: text --simdjson DOM (tape)--> FastParse --arena node arrays--> Document (objects
-// with repeated keys: --TapeToBuilder events--> Builder). Whenever simdjson rejects the text (or
-// the walk meets something it leaves to the reference parser: too deep, duplicate keys when
-// those are errors), the text is parsed again by the reference path, text --RapidJSON
+// Pipeline: text --simdjson (tape + string buffer)--> FastParse (one linear walk over the tape)
+// --arena node arrays--> Document (objects with repeated keys: --TapeToBuilder, also a linear
+// tape walk--> Builder). Whenever simdjson rejects the text (or the walk meets something it
+// leaves to the reference parser: too deep, duplicate keys when those are errors, a zero
+// double), the text is parsed again by the reference path, text --RapidJSON
 // iterative SAX reader--> ParseHandler --> Builder, which decides acceptance and words the
 // error. Serialize/Writer walk a Value with an explicit stack and feed a rapidjson::Writer.
 // Users include json/json.h; RapidJSON and simdjson never leave this file.
