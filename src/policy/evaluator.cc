@@ -300,22 +300,47 @@ class Bindings {
     bool ready = false;
     int params_slot = -1, vars_slot = -1;
   };
+  // Activation slots of each input in one environment variant. The variants are
+  // process-wide and immutable, so the names are looked up once, not per request.
+  struct VariantSlots {
+    size_t count = 0;
+    int object = -1, old_object = -1, request = -1, namespace_object = -1, authorizer = -1,
+        request_resource = -1, params = -1, variables = -1;
+  };
+  static const VariantSlots& SlotsOf(int variant) {
+    static const std::array<VariantSlots, internal::kEnvVariantCount> table = [] {
+      std::array<VariantSlots, internal::kEnvVariantCount> t;
+      for (int v = 0; v < internal::kEnvVariantCount; ++v) {
+        const cel::Env& env = internal::EnvVariant(v);
+        t[v] = VariantSlots{env.variable_count(),
+                            env.VariableSlot(kObjectVar),
+                            env.VariableSlot(kOldObjectVar),
+                            env.VariableSlot(kRequestVar),
+                            env.VariableSlot(kNamespaceObjectVar),
+                            env.VariableSlot(kAuthorizerVar),
+                            env.VariableSlot(kRequestResourceVar),
+                            env.VariableSlot(kParamsVar),
+                            env.VariableSlot(kVariablesVar)};
+      }
+      return t;
+    }();
+    return table[variant & (internal::kEnvVariantCount - 1)];
+  }
+
   void Prepare(Entry& e, int variant, bool bind_authorizer) {
-    const cel::Env& env = internal::EnvVariant(variant);
-    if (e.act.size() != env.variable_count()) e.act.Resize(env.variable_count());
+    const VariantSlots& slots = SlotsOf(variant);
+    if (e.act.size() != slots.count) e.act.Resize(slots.count);
     for (size_t i = 0; i < e.act.size(); ++i) e.act.Clear(static_cast<int>(i));
-    inputs_->BindLazy(e.act, env.VariableSlot(kObjectVar), RequestInputs::kObject);
-    inputs_->BindLazy(e.act, env.VariableSlot(kOldObjectVar), RequestInputs::kOldObject);
-    inputs_->BindLazy(e.act, env.VariableSlot(kRequestVar), RequestInputs::kRequest);
-    inputs_->BindLazy(e.act, env.VariableSlot(kNamespaceObjectVar),
-                      RequestInputs::kNamespaceObject);
+    inputs_->BindLazy(e.act, slots.object, RequestInputs::kObject);
+    inputs_->BindLazy(e.act, slots.old_object, RequestInputs::kOldObject);
+    inputs_->BindLazy(e.act, slots.request, RequestInputs::kRequest);
+    inputs_->BindLazy(e.act, slots.namespace_object, RequestInputs::kNamespaceObject);
     if (bind_authorizer) {
-      inputs_->BindLazy(e.act, env.VariableSlot(kAuthorizerVar), RequestInputs::kAuthorizer);
-      inputs_->BindLazy(e.act, env.VariableSlot(kRequestResourceVar),
-                        RequestInputs::kRequestResource);
+      inputs_->BindLazy(e.act, slots.authorizer, RequestInputs::kAuthorizer);
+      inputs_->BindLazy(e.act, slots.request_resource, RequestInputs::kRequestResource);
     }
-    e.params_slot = env.VariableSlot(kParamsVar);
-    e.vars_slot = env.VariableSlot(kVariablesVar);
+    e.params_slot = slots.params;
+    e.vars_slot = slots.variables;
     e.ready = true;
   }
 
