@@ -14,7 +14,9 @@
 //
 // Run: bench/run_review_bench.sh BUILD_DIR (generates the data into BUILD_DIR/bench-out and
 // prints the table), or review_bench --data=DIR with DIR holding admissionreview-deployment.json,
-// policies-<N>.yaml and corpus/*.json.
+// policies-<N>.yaml and corpus/*.json. Instructions per review (machines without hardware
+// counters included): bench/count_review_instructions.sh BUILD_DIR, which runs
+// `review_bench --fixed=<subject> --fixed_reviews=N` under callgrind.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -220,15 +222,35 @@ void BM_Deployment(benchmark::State& state) {
   RunReviews(state, [&]() -> const Subject& { return s; });
 }
 
+// Answers `n` reviews round-robin over `subjects`, outside Google Benchmark, so that a tool
+// can count what one review costs: valgrind --tool=callgrind --toggle-collect='*RunFixed*'
+// (instructions per review = collected Ir / n).
+[[gnu::noinline]] size_t RunFixed(const std::vector<const Subject*>& subjects, size_t n) {
+  Deadline deadline = Deadline::In(std::chrono::hours(24));
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    StatusOr<std::string> out = subjects[i % subjects.size()]->handler->Review(
+        subjects[i % subjects.size()]->body, deadline);
+    bytes += out.ok() ? out->size() : 0;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string data = "bench/data";
+  std::string fixed_subject;  // --fixed=corpus or --fixed=deployment/N: see RunFixed
+  size_t fixed_reviews = 1000;
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--data=", 0) == 0) {
       data = a.substr(7);
+    } else if (a.rfind("--fixed=", 0) == 0) {
+      fixed_subject = a.substr(8);
+    } else if (a.rfind("--fixed_reviews=", 0) == 0) {
+      fixed_reviews = std::stoul(a.substr(16));
     } else {
       rest.push_back(argv[i]);
     }
@@ -247,6 +269,22 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "review_bench: cannot use %s/policies-%d.yaml: deployment/%d skipped\n",
                    data.c_str(), n, n);
     }
+  }
+  if (!fixed_subject.empty()) {
+    std::vector<const Subject*> subjects;
+    if (fixed_subject == "corpus") {
+      for (const Subject& s : g_corpus) subjects.push_back(&s);
+    } else if (fixed_subject.rfind("deployment/", 0) == 0 &&
+               g_deployment.count(std::stoi(fixed_subject.substr(11)))) {
+      subjects.push_back(&g_deployment.at(std::stoi(fixed_subject.substr(11))));
+    }
+    if (subjects.empty()) {
+      std::fprintf(stderr, "review_bench: no subject %s\n", fixed_subject.c_str());
+      return 1;
+    }
+    RunFixed(subjects, fixed_reviews);
+    std::printf("%s: %zu reviews\n", fixed_subject.c_str(), fixed_reviews);
+    return 0;
   }
   benchmark::Initialize(&rest_argc, rest.data());
   benchmark::RunSpecifiedBenchmarks();

@@ -23,7 +23,7 @@ StatusOr<std::unique_ptr<DecodedReview>> DecodeReview(std::string_view body) {
         "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1, got '" +
         std::string(api_version) + "'");
   }
-  out->api_version = std::string(api_version);
+  out->api_version = api_version;
   json::Value req = root.Find("request");
   if (!req.is_object()) return InvalidArgumentError("AdmissionReview has no request");
   policy::RequestAttributes& a = out->request;
@@ -58,6 +58,23 @@ StatusOr<std::unique_ptr<DecodedReview>> DecodeReview(std::string_view body) {
 }
 
 namespace {
+
+// Responses are written by one Writer per thread: its buffer keeps its capacity between
+// requests, so encoding allocates only the returned string. A buffer grown past
+// kMaxKeptWriterBytes by a large response is dropped afterwards.
+constexpr size_t kMaxKeptWriterBytes = 64 * 1024;
+
+std::unique_ptr<json::Writer>& ThreadWriter() {
+  thread_local std::unique_ptr<json::Writer> writer;
+  if (!writer) writer = std::make_unique<json::Writer>();
+  return writer;
+}
+
+std::string TakeResponse(std::unique_ptr<json::Writer>& writer) {
+  std::string out = writer->Take();
+  if (out.size() > kMaxKeptWriterBytes) writer.reset();
+  return out;
+}
 
 void StartResponse(json::Writer& w, const DecodedReview& review, bool allowed) {
   w.StartObject();
@@ -133,7 +150,8 @@ std::string PolicyAnnotationKey(std::string_view policy, std::string_view key) {
 
 std::string EncodeResponse(const DecodedReview& review, const policy::Decision& decision,
                            const EncodeOptions& options) {
-  json::Writer w;
+  std::unique_ptr<json::Writer>& writer = ThreadWriter();
+  json::Writer& w = *writer;
   StartResponse(w, review, decision.allowed);
   if (!decision.allowed && decision.denial) {
     const policy::Denial& d = *decision.denial;
@@ -169,17 +187,18 @@ std::string EncodeResponse(const DecodedReview& review, const policy::Decision& 
   }
   w.EndObject();
   w.EndObject();
-  return w.Take();
+  return TakeResponse(writer);
 }
 
 std::string EncodeError(const DecodedReview& review, int code, std::string_view reason,
                         std::string_view message) {
-  json::Writer w;
+  std::unique_ptr<json::Writer>& writer = ThreadWriter();
+  json::Writer& w = *writer;
   StartResponse(w, review, false);
   WriteStatus(w, review, code, reason, message, "");
   w.EndObject();
   w.EndObject();
-  return w.Take();
+  return TakeResponse(writer);
 }
 
 }  // namespace celgate::admission

@@ -18,7 +18,8 @@ namespace celgate::admission {
 
 struct DecodedReview {
   json::Document doc;
-  std::string api_version;  // "admission.k8s.io/v1" or "admission.k8s.io/v1beta1"
+  // "admission.k8s.io/v1" or "admission.k8s.io/v1beta1"; points into `doc` (as `request`).
+  std::string_view api_version;
   policy::RequestAttributes request;
 };
 

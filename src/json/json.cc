@@ -1,9 +1,10 @@
 // json/json.cc: JSON DOM construction (Builder), the RapidJSON-backed parser and writers.
 //
-// Pipeline: text --simdjson DOM (tape)--> FastParse --arena node arrays--> Document (objects
-// with repeated keys: --TapeToBuilder events--> Builder). Whenever simdjson rejects the text (or
-// the walk meets something it leaves to the reference parser: too deep, duplicate keys when
-// those are errors), the text is parsed again by the reference path, text --RapidJSON
+// Pipeline: text --simdjson (tape + string buffer)--> FastParse (one linear walk over the tape)
+// --arena node arrays--> Document (objects with repeated keys: --TapeToBuilder, also a linear
+// tape walk--> Builder). Whenever simdjson rejects the text (or the walk meets something it
+// leaves to the reference parser: too deep, duplicate keys when those are errors, a zero
+// double), the text is parsed again by the reference path, text --RapidJSON
 // iterative SAX reader--> ParseHandler --> Builder, which decides acceptance and words the
 // error. Serialize/Writer walk a Value with an explicit stack and feed a rapidjson::Writer.
 // Users include json/json.h; RapidJSON and simdjson never leave this file.
@@ -66,7 +67,7 @@ bool KeyLess(std::string_view a, std::string_view b) {
 }
 
 bool KeyEq(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+  return a.size() == b.size() && internal::SameBytes(a.data(), b.data(), a.size());
 }
 
 Node MakeNode(Type type, Position pos) {
@@ -390,22 +391,28 @@ namespace {
 
 // RapidJSON decodes a lone low-surrogate escape (\uDC00-\uDFFF) into the 3-byte (invalid)
 // UTF-8 form ED B0..BF xx, and simdjson lets it through the same way. Go decodes it as U+FFFD;
-// so do we. Validated UTF-8 can hold such bytes only from an escape, so this is rare: `s` is
-// returned unchanged unless an 0xED byte is present, else a fixed copy held in `*buffer`.
-std::string_view ReplaceLoneLowSurrogates(std::string_view s, std::string* buffer) {
-  const void* hit = std::memchr(s.data(), 0xED, s.size());
-  if (hit == nullptr) return s;
-  buffer->assign(s);
-  std::string& b = *buffer;
-  for (size_t i = static_cast<const char*>(hit) - s.data(); i + 2 < b.size(); ++i) {
-    if (static_cast<unsigned char>(b[i]) == 0xED && static_cast<unsigned char>(b[i + 1]) >= 0xA0) {
-      b[i] = '\xEF';
-      b[i + 1] = '\xBF';
-      b[i + 2] = '\xBD';
+// so do we. Validated UTF-8 can hold such bytes only from an escape, so this is rare. The
+// replacement has the same length, so `s[0, n)` is fixed in place.
+void ReplaceLoneLowSurrogatesInPlace(char* s, size_t n) {
+  const void* hit = std::memchr(s, 0xED, n);
+  if (hit == nullptr) return;
+  for (size_t i = static_cast<const char*>(hit) - s; i + 2 < n; ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      s[i] = '\xEF';
+      s[i + 1] = '\xBF';
+      s[i + 2] = '\xBD';
       i += 2;
     }
   }
-  return b;
+}
+
+// The same for read-only text: `s` unchanged unless an 0xED byte is present, else a fixed copy
+// held in `*buffer`.
+std::string_view ReplaceLoneLowSurrogates(std::string_view s, std::string* buffer) {
+  if (std::memchr(s.data(), 0xED, s.size()) == nullptr) return s;
+  buffer->assign(s);
+  ReplaceLoneLowSurrogatesInPlace(buffer->data(), buffer->size());
+  return *buffer;
 }
 
 // RapidJSON SAX consumer: forwards events to a Builder, counts depth, and stops the reader
@@ -595,105 +602,189 @@ Status ErrorAt(std::string_view text, size_t offset, std::string_view what) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// The simdjson fast path
+
 namespace {
 
-// Feeds a simdjson DOM element to a Builder (recursive; simdjson bounds the depth to
-// kSimdMaxDepth). Returns false to hand the text to the reference parser.
-class TapeToBuilder {
- public:
-  TapeToBuilder(Builder& b, const ParseOptions& options, bool fix_surrogates)
-      : b_(b), options_(options), fix_surrogates_(fix_surrogates) {}
+// simdjson's DOM tape, as simdjson's doc/tape.md documents it and as the two walks below read
+// it: one 64-bit word per JSON value, in document order, the type character in the top byte
+// and a 56-bit payload below it.
+//   'r'          the first and the last word; the first one's payload is the last one's index.
+//   '"'          payload: offset in the string buffer of a 32-bit length, the bytes, a NUL.
+//   'l' 'u' 'd'  int64, uint64 (only above INT64_MAX), double: the value is the next word.
+//   't' 'f' 'n'  true, false, null.
+//   '{' '['      low 32 bits: index of the word after the matching '}' / ']'; bits 32-55:
+//                number of members / elements, saturated at 0xFFFFFF.
+//   '}' ']'      low 32 bits: index of the matching '{' / '['.
+// An object's words are: key string, value, key string, value, ...
+// The string buffer is written in the same (document) order as the tape.
+namespace tape {
 
-  bool Emit(simdjson::dom::element e) {
-    switch (e.type()) {
-      case simdjson::dom::element_type::OBJECT: {
-        if (++depth_ > options_.max_depth) return false;
-        b_.StartObject();
-        simdjson::dom::object obj;
-        if (e.get(obj) != simdjson::SUCCESS) return false;
-        for (simdjson::dom::key_value_pair kv : obj) {
-          b_.Key(Fix(kv.key));
-          if (!Emit(kv.value)) return false;
-        }
-        b_.EndObject();
-        --depth_;
-        // Duplicate keys as errors: the reference parser reports the first one.
-        return options_.allow_duplicate_keys || !b_.first_duplicate();
-      }
-      case simdjson::dom::element_type::ARRAY: {
-        if (++depth_ > options_.max_depth) return false;
-        b_.StartArray();
-        simdjson::dom::array arr;
-        if (e.get(arr) != simdjson::SUCCESS) return false;
-        for (simdjson::dom::element x : arr) {
-          if (!Emit(x)) return false;
-        }
-        b_.EndArray();
-        --depth_;
-        return true;
-      }
-      case simdjson::dom::element_type::INT64: {
-        int64_t i = 0;
-        if (e.get(i) != simdjson::SUCCESS) return false;
-        b_.Int(i);
-        return true;
-      }
-      case simdjson::dom::element_type::UINT64: {
-        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
-        uint64_t u = 0;
-        if (e.get(u) != simdjson::SUCCESS) return false;
-        b_.Double(static_cast<double>(u));
-        return true;
-      }
-      case simdjson::dom::element_type::DOUBLE: {
-        double d = 0;
-        if (e.get(d) != simdjson::SUCCESS || !std::isfinite(d) || d == 0) return false;  // as Fill
-        b_.Double(d);
-        return true;
-      }
-      case simdjson::dom::element_type::STRING: {
-        std::string_view s;
-        if (e.get(s) != simdjson::SUCCESS) return false;
-        b_.String(Fix(s));
-        return true;
-      }
-      case simdjson::dom::element_type::BOOL: {
-        bool v = false;
-        if (e.get(v) != simdjson::SUCCESS) return false;
-        b_.Bool(v);
-        return true;
-      }
-      case simdjson::dom::element_type::NULL_VALUE:
-        b_.Null();
-        return true;
+constexpr uint64_t kPayloadMask = (uint64_t{1} << 56) - 1;
+constexpr uint32_t kCountSaturated = 0xFFFFFF;
+
+inline char Kind(uint64_t word) { return static_cast<char>(word >> 56); }
+// '{' / '[': the index just past the container.
+inline size_t After(uint64_t word) { return static_cast<uint32_t>(word); }
+// '{' / '[': the member / element count, possibly saturated.
+inline uint32_t Count(uint64_t word) {
+  return static_cast<uint32_t>(word >> 32) & kCountSaturated;
+}
+// '"': where the string's length prefix sits in the string buffer.
+inline size_t StringOffset(uint64_t word) { return word & kPayloadMask; }
+inline uint32_t StringLength(const uint8_t* strings, uint64_t word) {
+  uint32_t n;
+  std::memcpy(&n, strings + StringOffset(word), sizeof(n));
+  return n;
+}
+inline std::string_view String(const uint8_t* strings, uint64_t word) {
+  return std::string_view(
+      reinterpret_cast<const char*>(strings + StringOffset(word) + sizeof(uint32_t)),
+      StringLength(strings, word));
+}
+// 'l' / 'u' / 'd' at index i: the value word.
+template <typename T>
+T NumberAt(const uint64_t* t, size_t i) {
+  static_assert(sizeof(T) == sizeof(uint64_t));
+  T v;
+  std::memcpy(&v, &t[i + 1], sizeof(v));
+  return v;
+}
+
+// Index of the word after the value that starts at `i`.
+inline size_t Skip(const uint64_t* t, size_t i) {
+  switch (Kind(t[i])) {
+    case '{':
+    case '[':
+      return After(t[i]);
+    case 'l':
+    case 'u':
+    case 'd':
+      return i + 2;
+    default:
+      return i + 1;
+  }
+}
+
+// Members (object) or elements (array) of the container opening at `i`, counted one by one:
+// for counts the tape saturates.
+inline size_t CountChildren(const uint64_t* t, size_t i) {
+  const size_t close = After(t[i]) - 1;
+  size_t words = 0;  // keys and values for objects
+  for (size_t j = i + 1; j < close; j = Skip(t, j)) ++words;
+  return Kind(t[i]) == '{' ? words / 2 : words;
+}
+
+}  // namespace tape
+
+// Replays the tape as Builder events, for documents with repeated keys (the Builder merges
+// them: first place, last value). One linear pass with no recursion. Returns false to leave
+// the text to the reference parser.
+bool TapeToBuilder(const uint64_t* t, const uint8_t* strings, const ParseOptions& options,
+                   bool fix_surrogates, Builder& b) {
+  std::string fixed;
+  auto text_of = [&](uint64_t word) {
+    const std::string_view s = tape::String(strings, word);
+    return fix_surrogates ? ReplaceLoneLowSurrogates(s, &fixed) : s;
+  };
+  std::vector<bool> open_is_object;  // per open container
+  bool expect_key = false;           // the next word is a member's key
+  const size_t last = t[0] & tape::kPayloadMask;
+  for (size_t i = 1; i < last;) {
+    const uint64_t w = t[i];
+    const char kind = tape::Kind(w);
+    if (expect_key && kind == '"') {
+      b.Key(text_of(w));
+      expect_key = false;
+      ++i;
+      continue;
     }
-    return false;
+    switch (kind) {
+      case '{':
+      case '[':
+        if (open_is_object.size() >= options.max_depth) return false;
+        open_is_object.push_back(kind == '{');
+        kind == '{' ? b.StartObject() : b.StartArray();
+        expect_key = kind == '{';
+        ++i;
+        continue;
+      case '}':
+        b.EndObject();
+        open_is_object.pop_back();
+        if (!options.allow_duplicate_keys && b.first_duplicate()) return false;
+        ++i;
+        break;
+      case ']':
+        b.EndArray();
+        open_is_object.pop_back();
+        ++i;
+        break;
+      case '"':
+        b.String(text_of(w));
+        ++i;
+        break;
+      case 'l':
+        b.Int(tape::NumberAt<int64_t>(t, i));
+        i += 2;
+        break;
+      case 'u':
+        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
+        b.Double(static_cast<double>(tape::NumberAt<uint64_t>(t, i)));
+        i += 2;
+        break;
+      case 'd': {
+        const double d = tape::NumberAt<double>(t, i);
+        if (!std::isfinite(d) || d == 0) return false;  // as FastParse
+        b.Double(d);
+        i += 2;
+        break;
+      }
+      case 't':
+      case 'f':
+        b.Bool(kind == 't');
+        ++i;
+        break;
+      case 'n':
+        b.Null();
+        ++i;
+        break;
+      default:
+        return false;
+    }
+    // A value ended; inside an object a key comes next.
+    expect_key = !open_is_object.empty() && open_is_object.back();
   }
-
- private:
-  // A lone low-surrogate escape becomes U+FFFD; only possible when the text has a \u escape.
-  std::string_view Fix(std::string_view s) {
-    return fix_surrogates_ ? ReplaceLoneLowSurrogates(s, &fixed_) : s;
-  }
-
-  Builder& b_;
-  const ParseOptions& options_;
-  const bool fix_surrogates_;
-  size_t depth_ = 0;
-  std::string fixed_;
-};
+  return open_is_object.empty();
+}
 
 }  // namespace
 
-// Builds the Document's nodes straight from the simdjson DOM: every container's member count
-// is known up front, so each node array is allocated once in the arena and filled in place (no
-// Builder stack). Objects with a repeated key are left to the Builder walk (Fill returns
-// kDuplicate), which keeps the first place and the last value.
+// Builds the Document's nodes in one linear pass over the tape. A container's size is known
+// when it opens, so its node array is allocated once in the arena and filled in place; a
+// stack of open containers replaces recursion. Strings are copied from simdjson's string
+// buffer into one arena region in a few large chunks (the buffer is in tape order, so the
+// copied prefix grows as the walk goes) instead of one arena copy per string. The first
+// object with a repeated key stops the walk (kDuplicate); the Builder replay handles it.
 struct internal::FastParse {
   enum Result { kOk, kDuplicate, kRefuse };
 
-  FastParse(Arena& arena, const ParseOptions& options, bool fix_surrogates)
-      : arena_(arena), options_(options), fix_(fix_surrogates) {}
+  // A container that is open but not the innermost one (the innermost lives in registers).
+  struct Frame {
+    Node* container;  // size and member/element array already set
+    uint32_t next;    // the child being filled
+    uint64_t seen;    // KeyBit of every key so far (small objects)
+  };
+
+  // `frames`: room for `frame_count` open containers (deeper input is refused).
+  // `string_bytes`: an upper bound of the used part of `strings` (and within its allocation).
+  // Counts >= `saturated_from` are recounted from the tape (tests lower it to cover that path).
+  FastParse(Arena& arena, const uint64_t* tape, const uint8_t* strings, size_t string_bytes,
+            const ParseOptions& options, bool fix_surrogates, uint32_t saturated_from,
+            Frame* frames, size_t frame_count)
+      : arena_(arena), tape_(tape), strings_(strings), string_bytes_(string_bytes),
+        max_depth_(std::min(options.max_depth, frame_count)), fix_(fix_surrogates),
+        saturated_from_(saturated_from), frames_(frames) {}
 
   static Document Make(std::unique_ptr<Arena> arena, const Node* root) {
     Document doc;
@@ -702,145 +793,242 @@ struct internal::FastParse {
     return doc;
   }
 
-  Result Fill(simdjson::dom::element e, Node* out) {
-    std::memset(static_cast<void*>(out), 0, sizeof(Node));
-    switch (e.type()) {
-      case simdjson::dom::element_type::OBJECT: {
-        simdjson::dom::object obj;
-        if (++depth_ > options_.max_depth || e.get(obj) != simdjson::SUCCESS) return kRefuse;
-        size_t n = obj.size();
-        if (n >= 0xFFFFFF) {  // simdjson saturates large counts
-          n = 0;
-          for (auto it = obj.begin(); it != obj.end(); ++it) ++n;
-        }
-        if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
-        out->type = Type::kObject;
-        out->size = static_cast<uint32_t>(n);
-        out->members = nullptr;
-        if (n == 0) {
-          --depth_;
-          return kOk;
-        }
-        const bool indexed = n > internal::kIndexedObjectMin;
-        Member* members = static_cast<Member*>(arena_.Allocate(
-            n * sizeof(Member) + (indexed ? n * sizeof(uint32_t) : 0), alignof(Member)));
-        size_t i = 0;
-        for (simdjson::dom::key_value_pair kv : obj) {
-          StringNode(kv.key, &members[i].key);
-          if (Result r = Fill(kv.value, &members[i].value); r != kOk) return r;
-          ++i;
-        }
-        out->members = members;
-        auto key = [&](size_t k) { return KeyOf(members[k].key); };
-        if (!indexed) {
-          for (size_t a = 1; a < n; ++a) {
-            for (size_t b = 0; b < a; ++b) {
-              if (KeyEq(key(a), key(b))) return kDuplicate;
-            }
-          }
-        } else {
-          uint32_t* index = reinterpret_cast<uint32_t*>(members + n);
-          std::iota(index, index + n, 0u);
-          std::sort(index, index + n,
-                    [&](uint32_t a, uint32_t b) { return KeyLess(key(a), key(b)); });
-          for (size_t k = 1; k < n; ++k) {
-            if (KeyEq(key(index[k - 1]), key(index[k]))) return kDuplicate;
-          }
-        }
-        --depth_;
-        return kOk;
-      }
-      case simdjson::dom::element_type::ARRAY: {
-        simdjson::dom::array arr;
-        if (++depth_ > options_.max_depth || e.get(arr) != simdjson::SUCCESS) return kRefuse;
-        size_t n = arr.size();
-        if (n >= 0xFFFFFF) {
-          n = 0;
-          for (auto it = arr.begin(); it != arr.end(); ++it) ++n;
-        }
-        if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
-        out->type = Type::kArray;
-        out->size = static_cast<uint32_t>(n);
-        out->elems = nullptr;
-        if (n > 0) {
-          Node* elems = arena_.NewArray<Node>(n);
-          size_t i = 0;
-          for (simdjson::dom::element x : arr) {
-            if (Result r = Fill(x, &elems[i]); r != kOk) return r;
-            ++i;
-          }
-          out->elems = elems;
-        }
-        --depth_;
-        return kOk;
-      }
-      case simdjson::dom::element_type::INT64: {
-        if (e.get(out->i) != simdjson::SUCCESS) return kRefuse;
-        out->type = Type::kInt;
-        return kOk;
-      }
-      case simdjson::dom::element_type::UINT64: {
-        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
-        uint64_t u = 0;
-        if (e.get(u) != simdjson::SUCCESS) return kRefuse;
-        out->type = Type::kDouble;
-        out->d = static_cast<double>(u);
-        return kOk;
-      }
-      case simdjson::dom::element_type::DOUBLE: {
-        // Zero goes to the reference parser: RapidJSON rejects a zero with an exponent above
-        // 308 (0e309), which simdjson reads as 0.
-        if (e.get(out->d) != simdjson::SUCCESS || !std::isfinite(out->d) || out->d == 0) {
-          return kRefuse;
-        }
-        out->type = Type::kDouble;
-        return kOk;
-      }
-      case simdjson::dom::element_type::STRING: {
-        std::string_view s;
-        if (e.get(s) != simdjson::SUCCESS) return kRefuse;
-        StringNode(s, out);
-        return kOk;
-      }
-      case simdjson::dom::element_type::BOOL: {
-        if (e.get(out->b) != simdjson::SUCCESS) return kRefuse;
-        out->type = Type::kBool;
-        return kOk;
-      }
-      case simdjson::dom::element_type::NULL_VALUE:
-        out->type = Type::kNull;
-        return kOk;
-    }
-    return kRefuse;
-  }
+  // Fills `*root` from the value at tape index 1.
+  Result Run(Node* root) { return fix_ ? Walk<true>(root) : Walk<false>(root); }
 
  private:
-  void StringNode(std::string_view s, Node* out) {
-    std::memset(static_cast<void*>(out), 0, sizeof(Node));
-    if (fix_) s = ReplaceLoneLowSurrogates(s, &fixed_);
-    out->type = Type::kString;
-    out->size = static_cast<uint32_t>(s.size());
-    out->s = arena_.CopyString(s).data();
+  // Run, with the lone-surrogate fix compiled in or out of the per-string path.
+  template <bool kFix>
+  Result Walk(Node* root) {
+    copy_ = static_cast<char*>(arena_.Allocate(string_bytes_, 1));
+    const uint64_t* const t = tape_;
+    size_t i = 1;
+    size_t depth = 0;  // open containers
+    // The innermost open container (when depth > 0): its node and the child being filled.
+    Node* cur = nullptr;
+    uint32_t next = 0;
+    uint64_t seen = 0;  // KeyBit of the keys so far when `cur` is a small object
+    Node* out = root;
+    for (;;) {
+      // Fill *out from the value at t[i] and move i past it; a container with children is
+      // opened and the loop goes on with its first child.
+      const uint64_t w = t[i];
+      switch (tape::Kind(w)) {
+        case '"':
+          if (!StringNode<kFix>(w, out)) return kRefuse;
+          ++i;
+          break;
+        case 'l':
+          Put(out, Blank(Type::kInt, 0)).i = tape::NumberAt<int64_t>(t, i);
+          i += 2;
+          break;
+        case 'u': {
+          // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
+          Put(out, Blank(Type::kDouble, 0)).d = static_cast<double>(tape::NumberAt<uint64_t>(t, i));
+          i += 2;
+          break;
+        }
+        case 'd': {
+          // Zero goes to the reference parser: RapidJSON rejects a zero with an exponent above
+          // 308 (0e309), which simdjson reads as 0.
+          const double d = tape::NumberAt<double>(t, i);
+          if (!std::isfinite(d) || d == 0) return kRefuse;
+          Put(out, Blank(Type::kDouble, 0)).d = d;
+          i += 2;
+          break;
+        }
+        case 't':
+        case 'f':
+          Put(out, Blank(Type::kBool, 0)).b = tape::Kind(w) == 't';
+          ++i;
+          break;
+        case 'n':
+          Put(out, Blank(Type::kNull, 0));
+          ++i;
+          break;
+        case '{':
+        case '[': {
+          if (depth >= max_depth_) return kRefuse;
+          const bool object = tape::Kind(w) == '{';
+          size_t n = tape::Count(w);
+          if (n >= saturated_from_) n = tape::CountChildren(t, i);
+          if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
+          const Type type = object ? Type::kObject : Type::kArray;
+          if (n == 0) {
+            Put(out, Blank(type, 0));
+            i = tape::After(w);
+            break;
+          }
+          if (depth > 0) frames_[depth - 1] = Frame{cur, next, seen};
+          ++depth;
+          cur = out;
+          next = 0;
+          seen = 0;
+          if (object) {
+            const bool indexed = n > internal::kIndexedObjectMin;
+            Member* members = static_cast<Member*>(arena_.Allocate(
+                n * sizeof(Member) + (indexed ? n * sizeof(uint32_t) : 0), alignof(Member)));
+            Put(out, Blank(type, static_cast<uint32_t>(n))).members = members;
+            if (!StringNode<kFix>(t[i + 1], &members[0].key)) return kRefuse;
+            seen = KeyBit(members[0].key);
+            out = &members[0].value;
+            i += 2;
+          } else {
+            Node* elems = arena_.NewArray<Node>(n);
+            Put(out, Blank(type, static_cast<uint32_t>(n))).elems = elems;
+            out = elems;
+            i += 1;
+          }
+          continue;
+        }
+        default:
+          return kRefuse;
+      }
+      // A value is complete: go to the next child, closing every container it completes.
+      for (;;) {
+        if (depth == 0) {
+          CG_DCHECK(tape::Kind(t[i]) == 'r');
+          return kOk;
+        }
+        if (++next < cur->size) {
+          if (cur->type == Type::kObject) {
+            Member* m = const_cast<Member*>(cur->members) + next;
+            if (!StringNode<kFix>(t[i], &m->key)) return kRefuse;
+            if (cur->size <= internal::kIndexedObjectMin) {  // small: check the key now
+              const uint64_t bit = KeyBit(m->key);
+              if ((seen & bit) != 0 && RepeatsEarlierKey(cur->members, next)) return kDuplicate;
+              seen |= bit;
+            }
+            out = &m->value;
+            ++i;
+          } else {
+            out = const_cast<Node*>(cur->elems) + next;
+          }
+          break;
+        }
+        CG_DCHECK(tape::Kind(t[i]) == (cur->type == Type::kObject ? '}' : ']'));
+        ++i;  // the closing word
+        if (cur->type == Type::kObject && cur->size > internal::kIndexedObjectMin &&
+            !IndexHasNoRepeats(cur)) {
+          return kDuplicate;
+        }
+        if (--depth > 0) {
+          cur = frames_[depth - 1].container;
+          next = frames_[depth - 1].next;
+          seen = frames_[depth - 1].seen;
+        }
+      }
+    }
   }
 
+  // A node with no position and a zero payload.
+  static Node Blank(Type type, uint32_t size) {
+    Node n;
+    n.type = type;
+    n.reserved0 = 0;
+    n.reserved1 = 0;
+    n.size = size;
+    n.line = 0;
+    n.column = 0;
+    n.i = 0;
+    return n;
+  }
+  // Stores `n` at `out` (typed stores, unlike a memset, cannot alias the walk's own state)
+  // and returns it so the caller can set the payload.
+  static Node& Put(Node* out, const Node& n) {
+    *out = n;
+    return *out;
+  }
+
+  // One of 64 bits chosen by the key's length and first and last bytes: equal keys have
+  // the same bit, so an object whose keys have all different bits has no repeated key.
+  static uint64_t KeyBit(const Node& key) {
+    const auto* s = reinterpret_cast<const unsigned char*>(key.s);
+    const uint32_t n = key.size;
+    const uint32_t mix = n == 0 ? 0 : n + 5 * uint32_t{s[0]} + 3 * uint32_t{s[n - 1]};
+    return uint64_t{1} << (mix & 63);
+  }
+
+  // Whether key `k` equals one of the keys before it.
+  static bool RepeatsEarlierKey(const Member* members, uint32_t k) {
+    const std::string_view key = KeyOf(members[k].key);
+    for (uint32_t j = 0; j < k; ++j) {
+      if (KeyEq(KeyOf(members[j].key), key)) return true;
+    }
+    return false;
+  }
+
+  // For an object of more than kIndexedObjectMin members: builds its sorted index (for Find)
+  // and checks that no key repeats.
+  static bool IndexHasNoRepeats(const Node* obj) {
+    const uint32_t n = obj->size;
+    const Member* members = obj->members;
+    auto key = [&](uint32_t k) { return KeyOf(members[k].key); };
+    uint32_t* index = reinterpret_cast<uint32_t*>(const_cast<Member*>(members) + n);
+    std::iota(index, index + n, 0u);
+    std::sort(index, index + n, [&](uint32_t a, uint32_t b) { return KeyLess(key(a), key(b)); });
+    for (uint32_t k = 1; k < n; ++k) {
+      if (KeyEq(key(index[k - 1]), key(index[k]))) return false;
+    }
+    return true;
+  }
+
+  // Points `*out` at the string's copy, extending the copied prefix of the string buffer when
+  // the string lies beyond it. False when the string is beyond the bound (not expected).
+  template <bool kFix>
+  bool StringNode(uint64_t w, Node* out) {
+    const size_t offset = tape::StringOffset(w) + sizeof(uint32_t);
+    const uint32_t len = tape::StringLength(strings_, w);
+    const size_t end = offset + len;
+    if (end > copied_) {
+      if (end > string_bytes_) return false;
+      const size_t upto = std::min(string_bytes_, std::max(end, copied_ + kCopyChunk));
+      std::memcpy(copy_ + copied_, strings_ + copied_, upto - copied_);
+      copied_ = upto;
+    }
+    char* s = copy_ + offset;
+    Put(out, Blank(Type::kString, len)).s = s;
+    if (kFix) ReplaceLoneLowSurrogatesInPlace(s, len);
+    return true;
+  }
+
+  static constexpr size_t kCopyChunk = 4096;
+
   Arena& arena_;
-  const ParseOptions& options_;
+  const uint64_t* const tape_;
+  const uint8_t* const strings_;
+  const size_t string_bytes_;
+  const size_t max_depth_;  // the caller's limit, or the frame count when smaller
   const bool fix_;
-  size_t depth_ = 0;
-  std::string fixed_;
+  const uint32_t saturated_from_;
+  Frame* const frames_;   // the open containers outside the innermost one
+  char* copy_ = nullptr;  // arena copy of strings_[0, string_bytes_)
+  size_t copied_ = 0;     // strings_[0, copied_) is in copy_
 };
 
 namespace {
 
-// simdjson's own nesting limit for the fast path (deeper text goes to the reference parser, so
-// the recursive walk above stays shallow).
+// simdjson's own nesting limit for the fast path (deeper text goes to the reference parser).
 constexpr size_t kSimdMaxDepth = 1024;
 // Texts up to this size reuse a per-thread simdjson parser (its buffers grow to the largest
 // text seen); larger ones get a parser of their own, freed after the parse.
 constexpr size_t kReusedParserMaxBytes = 1 << 20;
 
+// Whether this simdjson lets a lone low-surrogate escape through (as ED B0..BF xx). simdjson
+// 3.0 rejects it, and the reference parser then handles the text; probed once, so the walk
+// only looks for strings to fix with a simdjson that needs it.
+bool SimdjsonKeepsLoneLowSurrogates() {
+  static const bool keeps = [] {
+    simdjson::dom::parser parser;
+    const std::string_view probe = R"(["\udc00"])";
+    return parser.parse(probe.data(), probe.size(), true).error() == simdjson::SUCCESS;
+  }();
+  return keeps;
+}
+
 // The fast path: the Document, or nullopt when the reference parser must decide.
-std::optional<Document> ParseFast(std::string_view text, const ParseOptions& options) {
+std::optional<Document> ParseFast(std::string_view text, const ParseOptions& options,
+                                  uint32_t saturated_from = tape::kCountSaturated) {
   thread_local simdjson::dom::parser reused(kReusedParserMaxBytes);
   std::optional<simdjson::dom::parser> own;
   simdjson::dom::parser* parser = &reused;
@@ -853,30 +1041,43 @@ std::optional<Document> ParseFast(std::string_view text, const ParseOptions& opt
       return std::nullopt;
     }
   }
-  simdjson::dom::element root;
-  if (parser->parse(text.data(), text.size(), true).get(root) != simdjson::SUCCESS) {
+  if (parser->parse(text.data(), text.size(), true).error() != simdjson::SUCCESS) {
     return std::nullopt;
   }
-  const bool may_have_escapes = text.find("\\u") != std::string_view::npos;
-  // Nodes take about 3-4x the text: size the first arena block to avoid regrowth.
-  const size_t arena_bytes = text.size() * 4 + 256;
+  const uint64_t* t = parser->doc.tape.get();
+  const uint8_t* strings = parser->doc.string_buf.get();
+  const size_t words = (t[0] & tape::kPayloadMask) + 1;
+  // Bound of the used string buffer: each string takes its 4-byte length, its bytes (no more
+  // than its escaped form in the text) and a NUL; simdjson allocates 5/3 of the capacity
+  // (>= text size) plus padding.
+  const size_t string_bytes =
+      std::min(text.size() + 3 * words, 5 * text.size() / 3 + simdjson::SIMDJSON_PADDING);
+  // One block: a node (24 bytes) per word at most, object indexes, the strings. Capped at a
+  // few times the text, so a hostile text (say 64 MiB of numbers) does not reserve its whole
+  // worst case up front; such a Document grows the arena block by block instead.
+  const size_t arena_bytes =
+      std::min(words * 32 + string_bytes + 256, text.size() * 6 + 4096);
+  const bool may_have_escapes =
+      SimdjsonKeepsLoneLowSurrogates() && text.find("\\u") != std::string_view::npos;
   {
+    thread_local std::vector<internal::FastParse::Frame> frames;
+    if (frames.size() < kSimdMaxDepth + 1) frames.resize(kSimdMaxDepth + 1);
     auto arena = std::make_unique<Arena>(arena_bytes);
-    internal::FastParse fast(*arena, options, may_have_escapes);
+    internal::FastParse fast(*arena, t, strings, string_bytes, options, may_have_escapes,
+                             saturated_from, frames.data(), frames.size());
     Node* top = arena->New<Node>();
-    switch (fast.Fill(root, top)) {
+    switch (fast.Run(top)) {
       case internal::FastParse::kOk:
         return internal::FastParse::Make(std::move(arena), top);
       case internal::FastParse::kRefuse:
         return std::nullopt;
       case internal::FastParse::kDuplicate:
         if (!options.allow_duplicate_keys) return std::nullopt;
-        break;  // the Builder walk merges repeated keys
+        break;  // the Builder replay merges repeated keys
     }
   }
   Builder builder(arena_bytes);
-  TapeToBuilder walk(builder, options, may_have_escapes);
-  if (!walk.Emit(root)) {
+  if (!TapeToBuilder(t, strings, options, may_have_escapes, builder)) {
     return std::nullopt;
   }
   return builder.Finish();
@@ -884,16 +1085,45 @@ std::optional<Document> ParseFast(std::string_view text, const ParseOptions& opt
 
 }  // namespace
 
+namespace {
+StatusOr<Document> ParseReference(std::string_view text, const ParseOptions& options);
+
+Status TooLong(std::string_view text, const ParseOptions& options) {
+  return ResourceExhaustedError("JSON input of " + std::to_string(text.size()) +
+                                " bytes exceeds the limit of " +
+                                std::to_string(options.max_bytes));
+}
+}  // namespace
+
 StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
-  if (text.size() > options.max_bytes) {
-    return ResourceExhaustedError("JSON input of " + std::to_string(text.size()) +
-                                  " bytes exceeds the limit of " +
-                                  std::to_string(options.max_bytes));
-  }
+  if (text.size() > options.max_bytes) return TooLong(text, options);
   // simdjson rejects every raw NUL byte, so NUL checks are only needed on the reference path.
   if (std::optional<Document> fast = ParseFast(text, options)) {
     return std::move(*fast);
   }
+  return ParseReference(text, options);
+}
+
+namespace internal {
+
+StatusOr<Document> ParseReferenceForTest(std::string_view text, const ParseOptions& options) {
+  if (text.size() > options.max_bytes) return TooLong(text, options);
+  return ParseReference(text, options);
+}
+
+std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options,
+                                         bool recount_containers) {
+  if (text.size() > options.max_bytes) return std::nullopt;
+  return ParseFast(text, options, recount_containers ? 0 : tape::kCountSaturated);
+}
+
+}  // namespace internal
+
+namespace {
+
+// The reference path: RapidJSON's iterative SAX reader into a Builder. Decides acceptance and
+// words every error.
+StatusOr<Document> ParseReference(std::string_view text, const ParseOptions& options) {
   // RapidJSON treats NUL as end of input; a raw NUL byte is never valid JSON anyway.
   if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
     return ErrorAt(text, static_cast<const char*>(nul) - text.data(),
@@ -925,6 +1155,8 @@ StatusOr<Document> Parse(std::string_view text, const ParseOptions& options) {
   }
   return builder.Finish();
 }
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Writing

@@ -81,6 +81,47 @@ struct FastParse;  // json.cc: builds Documents from simdjson's DOM
 
 // Find for indexed objects (out of line; REQUIRES obj->size > kIndexedObjectMin).
 const Node* FindIndexed(const Node* obj, std::string_view key);
+
+// Whether a[0, n) == b[0, n). Inline for keys up to 16 bytes (two overlapping 8- or 4-byte
+// loads per side, never past either range), memcmp for longer ones. Object keys are short,
+// and this runs once per candidate member in every lookup.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    uint64_t a0, b0;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    if (n > 16) return a0 == b0 && std::memcmp(a + 8, b + 8, n - 8) == 0;
+    uint64_t a1, b1;
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4) {
+    uint32_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 4);
+    std::memcpy(&b0, b, 4);
+    std::memcpy(&a1, a + n - 4, 4);
+    std::memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+}  // namespace internal
+
+class Document;
+struct ParseOptions;
+namespace internal {
+// Test hooks for differential checks (json_test.cc, fuzz/json_fuzzer.cc); Parse is the API.
+// The RapidJSON reference parser alone (Parse's answer for everything the fast path defers).
+StatusOr<Document> ParseReferenceForTest(std::string_view text, const ParseOptions& options);
+// The simdjson fast path alone: nullopt where Parse would ask the reference parser. With
+// `recount_containers`, every container is counted from the tape as if simdjson had
+// saturated its count (a path real input reaches only at 16M members).
+std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options,
+                                         bool recount_containers);
 }  // namespace internal
 
 // A read-only view of one JSON value inside a Document. Trivially copyable (one pointer).
@@ -136,7 +177,8 @@ class Value {
                : Position();
   }
   // Object member named `key`, or invalid. No allocation. Keys are unique within an object.
-  Value Find(std::string_view key) const;
+  // Always inlined: it is the evaluator's most frequent call, and small.
+  [[gnu::always_inline]] Value Find(std::string_view key) const;
 
   Position position() const { return n_ ? Position{n_->line, n_->column} : Position(); }
 
@@ -151,7 +193,7 @@ class Value {
   const internal::Node* n_ = nullptr;
 };
 
-inline Value Value::Find(std::string_view key) const {
+[[gnu::always_inline]] inline Value Value::Find(std::string_view key) const {
   if (!is_object()) {
     return Value();
   }
@@ -161,9 +203,7 @@ inline Value Value::Find(std::string_view key) const {
   }
   const internal::Member* m = n_->members;
   for (uint32_t i = 0; i < n; ++i) {
-    if (m[i].key.size == key.size() &&
-        (key.empty() || (m[i].key.s[0] == key[0] &&
-                         std::memcmp(m[i].key.s, key.data(), key.size()) == 0))) {
+    if (m[i].key.size == key.size() && internal::SameBytes(m[i].key.s, key.data(), key.size())) {
       return Value(&m[i].value);
     }
   }

@@ -6,8 +6,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace celgate::json {
 namespace {
@@ -253,6 +257,302 @@ TEST(JsonParse, DuplicateKeysRejectedWhenDisallowed) {
   EXPECT_THAT(std::string(d.status().message()), HasSubstr("duplicate key \"a\""));
   EXPECT_THAT(std::string(d.status().message()), HasSubstr("line 2"));
   EXPECT_TRUE(Parse("{\"a\":1,\"b\":{\"a\":2}}", options).ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simdjson tape walk (fast path) against the RapidJSON reference parser.
+
+// Deep equality: same types, same key order, same bits for doubles. Iterative.
+::testing::AssertionResult SameDocument(Value a, Value b) {
+  std::vector<std::pair<Value, Value>> todo = {{a, b}};
+  while (!todo.empty()) {
+    auto [x, y] = todo.back();
+    todo.pop_back();
+    if (x.valid() != y.valid() || x.type() != y.type()) {
+      return ::testing::AssertionFailure() << Serialize(x) << " vs " << Serialize(y);
+    }
+    switch (x.type()) {
+      case Type::kNull:
+        break;
+      case Type::kBool:
+        if (x.as_bool() != y.as_bool()) return ::testing::AssertionFailure() << "bool differs";
+        break;
+      case Type::kInt:
+        if (x.as_int() != y.as_int()) return ::testing::AssertionFailure() << "int differs";
+        break;
+      case Type::kDouble: {
+        const double dx = x.as_double(), dy = y.as_double();
+        if (std::memcmp(&dx, &dy, sizeof(dx)) != 0) {
+          return ::testing::AssertionFailure() << "double " << dx << " vs " << dy;
+        }
+        break;
+      }
+      case Type::kString:
+        if (x.as_string() != y.as_string()) {
+          return ::testing::AssertionFailure() << Quote(x.as_string()) << " vs "
+                                               << Quote(y.as_string());
+        }
+        break;
+      case Type::kArray:
+        if (x.size() != y.size()) return ::testing::AssertionFailure() << "array size differs";
+        for (size_t i = 0; i < x.size(); ++i) todo.push_back({x.at(i), y.at(i)});
+        break;
+      case Type::kObject:
+        if (x.size() != y.size()) return ::testing::AssertionFailure() << "object size differs";
+        for (size_t i = 0; i < x.size(); ++i) {
+          if (x.key_at(i) != y.key_at(i)) {
+            return ::testing::AssertionFailure() << "key " << Quote(x.key_at(i)) << " vs "
+                                                 << Quote(y.key_at(i));
+          }
+          if (!x.Find(x.key_at(i)).SameNodeAs(x.value_at(i)) ||
+              !y.Find(y.key_at(i)).SameNodeAs(y.value_at(i))) {
+            return ::testing::AssertionFailure() << "Find misses " << Quote(x.key_at(i));
+          }
+          todo.push_back({x.value_at(i), y.value_at(i)});
+        }
+        break;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Parse (fast path first) and the reference parser agree: both reject with the same message,
+// or both accept the same document; the fast path with every count recomputed agrees too.
+::testing::AssertionResult AgreesWithReference(std::string_view text,
+                                               const ParseOptions& options = {}) {
+  StatusOr<Document> got = Parse(text, options);
+  StatusOr<Document> want = internal::ParseReferenceForTest(text, options);
+  if (got.ok() != want.ok()) {
+    return ::testing::AssertionFailure()
+           << "Parse " << (got.ok() ? "accepts" : "rejects") << ", reference "
+           << (want.ok() ? "accepts" : "rejects: " + want.status().ToString());
+  }
+  if (!got.ok()) {
+    if (got.status().ToString() != want.status().ToString()) {
+      return ::testing::AssertionFailure() << got.status().ToString() << " vs "
+                                           << want.status().ToString();
+    }
+    return ::testing::AssertionSuccess();
+  }
+  if (auto r = SameDocument(got->root(), want->root()); !r) return r;
+  std::optional<Document> recounted = internal::ParseFastForTest(text, options, true);
+  if (recounted) return SameDocument(recounted->root(), want->root());
+  return ::testing::AssertionSuccess();
+}
+
+// A few objects larger than kIndexedObjectMin, arrays, escapes and every scalar kind.
+std::string SampleDocument() {
+  std::string big = "{";
+  for (int i = 0; i < 40; ++i) {
+    big += (i ? "," : "") + std::string("\"key") + std::to_string((i * 7) % 40) + "\":" +
+           (i % 3 ? std::to_string(i) : "\"v\\u00e9\\n" + std::to_string(i) + "\"");
+  }
+  big += "}";
+  return R"({"apiVersion":"v1","kind":"X","n":null,"t":true,"f":false,"i":-7,"u":18446744073709551615,)"
+         R"("d":2.5e-3,"e":[],"o":{},"big":)" + big +
+         R"(,"a":[1,[2,[3,{"x":[{},[]]}]]],"s":"tab\t \"q\" \\ \/ \ud83d\ude00 end",)"
+         R"("deep":{"a":{"b":{"c":{"d":[[[["leaf"]]]]}}}},"last":"z"})";
+}
+
+TEST(JsonTapeWalk, EmptyContainersAndScalarRoots) {
+  for (const char* text : {"{}", "[]", "[[]]", "[{}]", R"({"a":{},"b":[]})", "[[],[[]],{}]",
+                           R"({"a":{"b":{}}})", "0", "-1", "1.5", "\"\"", "true", "null",
+                           R"({"":""})", R"([""])"}) {
+    EXPECT_TRUE(AgreesWithReference(text)) << text;
+  }
+  Document d = ParseOrDie(R"({"e":{},"a":[],"x":1})");
+  EXPECT_TRUE(d.root().Find("e").is_object());
+  EXPECT_EQ(d.root().Find("e").size(), 0u);
+  EXPECT_TRUE(d.root().Find("a").is_array());
+  EXPECT_EQ(d.root().Find("x").as_int(), 1);
+}
+
+TEST(JsonTapeWalk, LargeObjectsAreIndexedAndMatchReference) {
+  for (int n : {15, 16, 17, 18, 40, 300}) {
+    std::string text = "{";
+    for (int i = n - 1; i >= 0; --i) {
+      text += "\"k" + std::to_string(i) + "\":{\"v\":" + std::to_string(i) + "}" +
+              (i ? "," : "}");
+    }
+    ASSERT_TRUE(AgreesWithReference(text)) << n;
+    Document d = ParseOrDie(text);
+    ASSERT_EQ(d.root().size(), static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      EXPECT_EQ(d.root().Find("k" + std::to_string(i)).Find("v").as_int(), i) << n;
+    }
+    EXPECT_FALSE(d.root().Find("k" + std::to_string(n)).valid());
+  }
+}
+
+TEST(JsonTapeWalk, RecountedContainersMatchTheTapeCounts) {
+  // Containers of 16M members cannot be tested directly: count every container the way the
+  // walk does for a saturated count, and compare.
+  const std::string text = SampleDocument();
+  std::optional<Document> fast = internal::ParseFastForTest(text, {}, false);
+  std::optional<Document> recounted = internal::ParseFastForTest(text, {}, true);
+  ASSERT_TRUE(fast && recounted);
+  EXPECT_TRUE(SameDocument(fast->root(), recounted->root()));
+  EXPECT_TRUE(AgreesWithReference(text));
+}
+
+TEST(JsonTapeWalk, StringsBeyondTheCopyChunkAndLongStrings) {
+  // The walk copies the string buffer in 4 KiB chunks: strings that straddle or exceed one.
+  std::string text = "[";
+  for (int i = 0; i < 600; ++i) {
+    text += "\"s" + std::to_string(i) + std::string(static_cast<size_t>(i % 37), 'x') + "\",";
+  }
+  text += "\"" + std::string(10000, 'y') + "\\u00e9\",\"\\udc00 tail\",\"end\"]";
+  ASSERT_TRUE(AgreesWithReference(text));
+  Document d = ParseOrDie(text);
+  EXPECT_EQ(d.root().at(599).as_string(), "s599" + std::string(599 % 37, 'x'));
+  EXPECT_EQ(d.root().at(600).as_string().size(), 10002u);
+  EXPECT_EQ(d.root().at(601).as_string(), "\xEF\xBF\xBD tail");
+  EXPECT_EQ(d.root().at(602).as_string(), "end");
+}
+
+TEST(JsonTapeWalk, EscapesAndSurrogatesInKeysAndValues) {
+  for (const char* text : {
+           R"({"k\u00e9y":"v\u00e9","\ud83d\ude00":"\ud83d\ude00"})",
+           R"({"\udc00":"\udfff","a\udc80b":["\udc00\udc00"]})",
+           R"({"\"\\\/\b\f\n\r\t":"\u0000"})",
+           "{\"raw \xC3\xA9\":\"\xF0\x9F\x98\x80\"}",
+           R"(["\ud800"])",       // lone high surrogate: rejected by both
+           R"(["\ud800\u0041"])",  // high surrogate without its low half
+       }) {
+    EXPECT_TRUE(AgreesWithReference(text)) << text;
+  }
+  Document d = ParseOrDie(R"({"a\udc80b":"x\udc00"})");
+  EXPECT_EQ(d.root().key_at(0), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(d.root().value_at(0).as_string(), "x\xEF\xBF\xBD");
+}
+
+TEST(JsonTapeWalk, NestingAtTheLimit) {
+  for (size_t limit : {1u, 2u, 10u, 512u, 1023u, 1024u, 1025u, 1500u}) {
+    ParseOptions options;
+    options.max_depth = limit;
+    for (const char* open : {"[", "{\"a\":"}) {
+      const char* close = open[0] == '[' ? "]" : "}";
+      for (size_t depth : {limit, limit + 1}) {
+        std::string text;
+        for (size_t i = 0; i < depth; ++i) text += open;
+        text += "1";
+        for (size_t i = 0; i < depth; ++i) text += close;
+        EXPECT_TRUE(AgreesWithReference(text, options)) << limit << " " << depth << open;
+        EXPECT_EQ(Parse(text, options).ok(), depth <= limit) << limit << " " << depth << open;
+      }
+    }
+  }
+}
+
+TEST(JsonTapeWalk, RepeatedKeysGoThroughTheBuilderReplay) {
+  for (const char* text : {
+           R"({"a":1,"a":2})",
+           R"({"a":{"x":1,"x":[1,{"y":2,"y":3}]},"b":[{"k":1,"k":2}],"a":{"z":0}})",
+           R"([{"a":1},{"b":2,"b":{"c":[],"c":{}}},{"d":{}}])",
+           R"({"z":[[[[{"q":1,"q":2}]]]],"later":{"deep":[[[["x"]]]]}})",
+       }) {
+    EXPECT_TRUE(AgreesWithReference(text)) << text;
+    ParseOptions strict;
+    strict.allow_duplicate_keys = false;
+    EXPECT_TRUE(AgreesWithReference(text, strict)) << text;
+    EXPECT_FALSE(Parse(text, strict).ok()) << text;
+  }
+  std::string big = "{";
+  for (int i = 0; i < 30; ++i) big += "\"k" + std::to_string(i % 20) + "\":" + std::to_string(i) + ",";
+  big += "\"end\":{\"k\":1,\"k\":2}}";
+  EXPECT_TRUE(AgreesWithReference(big));
+  // A repeated key found after a deep part: the replay applies the depth limit too.
+  ParseOptions shallow;
+  shallow.max_depth = 3;
+  EXPECT_TRUE(AgreesWithReference(R"({"a":1,"a":2,"b":[[[[1]]]]})", shallow));
+}
+
+TEST(JsonTapeWalk, NumbersMatchReference) {
+  for (const char* text : {
+           "[0,-0,0.0,-0.0,0e5,0e309,1e308,1e309,-1e309,1e-400,4.9e-324,2.2250738585072014e-308]",
+           "[9223372036854775807,9223372036854775808,-9223372036854775808,-9223372036854775809]",
+           "[18446744073709551615,18446744073709551616,123456789012345678901234567890]",
+           "[1.7976931348623157e308,0.1,1E2,1e+2,-1.5E-2,100000000000000000000000000000000]",
+       }) {
+    EXPECT_TRUE(AgreesWithReference(text)) << text;
+  }
+}
+
+// Random mutations of valid documents (byte edits, token insertions, truncation): Parse and
+// the reference parser must agree on each. CELGATE_JSON_DIFF_ITERATIONS raises the count
+// (e.g. 300000 for a release check).
+TEST(JsonTapeWalk, MutatedDocumentsAgreeWithReference) {
+  size_t iterations = 20000;
+  if (const char* env = std::getenv("CELGATE_JSON_DIFF_ITERATIONS")) {
+    iterations = std::strtoull(env, nullptr, 10);
+  }
+  const std::vector<std::string> seeds = {
+      SampleDocument(),
+      R"({"a":[1,2,{"b":null}],"c":"\u00e9\ud83d\ude00","d":{"e":{"f":[]}},"g":-1.5e10})",
+      R"([{"k":1,"k":2},{"x":{},"y":[[]]},"s\\\"q",true,false,0.5])",
+  };
+  const std::vector<std::string> tokens = {
+      "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\udc00", "\\ud800", "0", "-0", "1e309",
+      "0e309", "18446744073709551616", "9223372036854775808", "null", "true", "\"k\":1,",
+      "\"a\"", " ", "\n", "\t", "\xED\xA0\x80", "\xC3\xA9", "\x80", std::string(1, '\0'),
+      "1.5", "[[[[", "]]]]", "{\"a\":{\"a\":", "}}"};
+  std::mt19937_64 rng(12345);
+  ParseOptions options;
+  ParseOptions shallow;
+  shallow.max_depth = 4;
+  ParseOptions strict;
+  strict.allow_duplicate_keys = false;
+  size_t accepted = 0;
+  for (size_t it = 0; it < iterations; ++it) {
+    std::string text = seeds[it % seeds.size()];
+    const int edits = rng() % 2 ? 1 : 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const size_t at = rng() % (text.size() + 1);
+      switch (rng() % 5) {
+        case 0:  // delete a few bytes
+          text.erase(at, 1 + rng() % 4);
+          break;
+        case 1:  // insert a token
+          text.insert(at, tokens[rng() % tokens.size()]);
+          break;
+        case 2:  // overwrite a byte: a digit or letter mostly, anything sometimes
+          if (at < text.size()) {
+            const char* common = "0123456789eE.-+abcxyz";
+            text[at] = rng() % 4 ? common[rng() % std::strlen(common)]
+                                 : static_cast<char>(rng() % 256);
+          }
+          break;
+        case 3:  // duplicate a slice
+          if (at < text.size()) text.insert(at, text.substr(at, 1 + rng() % 24));
+          break;
+        case 4:  // truncate
+          text.resize(at);
+          break;
+      }
+    }
+    const ParseOptions& o = it % 7 == 0 ? shallow : it % 11 == 0 ? strict : options;
+    ASSERT_TRUE(AgreesWithReference(text, o)) << "iteration " << it << ": " << Quote(text);
+    accepted += Parse(text, o).ok();
+  }
+  // The mutations must leave enough valid documents to compare values, not only errors.
+  EXPECT_GT(accepted, iterations / 20);
+}
+
+TEST(JsonValue, KeyComparisonSeesEveryByteAtEveryLength) {
+  // internal::SameBytes, used by Find, compares short keys with overlapping word loads.
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string a = std::string(n, 'k');
+    EXPECT_TRUE(internal::SameBytes(a.data(), std::string(a).data(), n)) << n;
+    for (size_t at = 0; at < n; ++at) {
+      std::string b = a;
+      b[at] = 'K';
+      EXPECT_FALSE(internal::SameBytes(a.data(), b.data(), n)) << n << " " << at;
+      // And through Find: a key that differs in one byte is another key.
+      Document d = ParseOrDie("{\"" + b + "\":1,\"" + a + "\":2}");
+      EXPECT_EQ(d.root().Find(a).as_int(), 2) << n << " " << at;
+      EXPECT_EQ(d.root().Find(b).as_int(), 1) << n << " " << at;
+    }
+  }
 }
 
 TEST(JsonValue, FindOnMissingKeyIsInvalid) {

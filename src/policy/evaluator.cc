@@ -21,6 +21,7 @@
 #include <set>
 
 #include "base/arena.h"
+#include "base/cycle_clock.h"
 #include "cel/json/json_value.h"
 #include "json/json.h"
 #include "k8s/cellib/authz.h"
@@ -300,22 +301,47 @@ class Bindings {
     bool ready = false;
     int params_slot = -1, vars_slot = -1;
   };
+  // Activation slots of each input in one environment variant. The variants are
+  // process-wide and immutable, so the names are looked up once, not per request.
+  struct VariantSlots {
+    size_t count = 0;
+    int object = -1, old_object = -1, request = -1, namespace_object = -1, authorizer = -1,
+        request_resource = -1, params = -1, variables = -1;
+  };
+  static const VariantSlots& SlotsOf(int variant) {
+    static const std::array<VariantSlots, internal::kEnvVariantCount> table = [] {
+      std::array<VariantSlots, internal::kEnvVariantCount> t;
+      for (int v = 0; v < internal::kEnvVariantCount; ++v) {
+        const cel::Env& env = internal::EnvVariant(v);
+        t[v] = VariantSlots{env.variable_count(),
+                            env.VariableSlot(kObjectVar),
+                            env.VariableSlot(kOldObjectVar),
+                            env.VariableSlot(kRequestVar),
+                            env.VariableSlot(kNamespaceObjectVar),
+                            env.VariableSlot(kAuthorizerVar),
+                            env.VariableSlot(kRequestResourceVar),
+                            env.VariableSlot(kParamsVar),
+                            env.VariableSlot(kVariablesVar)};
+      }
+      return t;
+    }();
+    return table[variant & (internal::kEnvVariantCount - 1)];
+  }
+
   void Prepare(Entry& e, int variant, bool bind_authorizer) {
-    const cel::Env& env = internal::EnvVariant(variant);
-    if (e.act.size() != env.variable_count()) e.act.Resize(env.variable_count());
+    const VariantSlots& slots = SlotsOf(variant);
+    if (e.act.size() != slots.count) e.act.Resize(slots.count);
     for (size_t i = 0; i < e.act.size(); ++i) e.act.Clear(static_cast<int>(i));
-    inputs_->BindLazy(e.act, env.VariableSlot(kObjectVar), RequestInputs::kObject);
-    inputs_->BindLazy(e.act, env.VariableSlot(kOldObjectVar), RequestInputs::kOldObject);
-    inputs_->BindLazy(e.act, env.VariableSlot(kRequestVar), RequestInputs::kRequest);
-    inputs_->BindLazy(e.act, env.VariableSlot(kNamespaceObjectVar),
-                      RequestInputs::kNamespaceObject);
+    inputs_->BindLazy(e.act, slots.object, RequestInputs::kObject);
+    inputs_->BindLazy(e.act, slots.old_object, RequestInputs::kOldObject);
+    inputs_->BindLazy(e.act, slots.request, RequestInputs::kRequest);
+    inputs_->BindLazy(e.act, slots.namespace_object, RequestInputs::kNamespaceObject);
     if (bind_authorizer) {
-      inputs_->BindLazy(e.act, env.VariableSlot(kAuthorizerVar), RequestInputs::kAuthorizer);
-      inputs_->BindLazy(e.act, env.VariableSlot(kRequestResourceVar),
-                        RequestInputs::kRequestResource);
+      inputs_->BindLazy(e.act, slots.authorizer, RequestInputs::kAuthorizer);
+      inputs_->BindLazy(e.act, slots.request_resource, RequestInputs::kRequestResource);
     }
-    e.params_slot = env.VariableSlot(kParamsVar);
-    e.vars_slot = env.VariableSlot(kVariablesVar);
+    e.params_slot = slots.params;
+    e.vars_slot = slots.variables;
     e.ready = true;
   }
 
@@ -446,7 +472,7 @@ RunResult Run(const CompiledExpression& e, Bindings& bindings, const Pass& pass,
 struct PolicyDecision {
   bool deny = false;  // action Deny (else Admit: ignored)
   CheckError error = CheckError::kNone;  // why the expression failed, for CheckSink
-  int64_t elapsed_ns = 0;                // its evaluation time (only with a CheckSink)
+  int64_t elapsed_ticks = 0;             // its evaluation time, CycleClock (with a CheckSink)
   std::string message;
   std::string reason;
   int index = 0;
@@ -481,15 +507,16 @@ struct Context {
 
 // The check records kube-apiserver's dispatcher emits for one decision (see CheckSink).
 void RecordChecks(CheckSink& sink, const Policy& p, const Binding& b, const PolicyDecision& d) {
+  const int64_t elapsed_ns = CycleClock::ToNanos(d.elapsed_ticks);
   if (!d.deny) {
     if (d.error != CheckError::kNone) {
-      sink.Record(p.name, b.name, CheckAction::kAllow, d.error, d.elapsed_ns);
+      sink.Record(p.name, b.name, CheckAction::kAllow, d.error, elapsed_ns);
     }
     return;
   }
-  if (b.deny) sink.Record(p.name, b.name, CheckAction::kDeny, d.error, d.elapsed_ns);
-  if (b.audit) sink.Record(p.name, b.name, CheckAction::kAudit, d.error, d.elapsed_ns);
-  if (b.warn) sink.Record(p.name, b.name, CheckAction::kWarn, d.error, d.elapsed_ns);
+  if (b.deny) sink.Record(p.name, b.name, CheckAction::kDeny, d.error, elapsed_ns);
+  if (b.audit) sink.Record(p.name, b.name, CheckAction::kAudit, d.error, elapsed_ns);
+  if (b.warn) sink.Record(p.name, b.name, CheckAction::kWarn, d.error, elapsed_ns);
 }
 
 EvalOutcome Validate(const Policy& p, Context& cx) {
@@ -506,14 +533,10 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
     d.error = error;
     return d;
   };
-  // Expression timing for the check metrics, only when someone records them.
+  // Expression timing for the check metrics, only when someone records them (ticks here,
+  // nanoseconds when a record is made).
   const bool timed = cx.options.checks != nullptr;
-  auto now_ns = [&]() -> int64_t {
-    return timed ? std::chrono::duration_cast<std::chrono::nanoseconds>(
-                       std::chrono::steady_clock::now().time_since_epoch())
-                       .count()
-                 : 0;
-  };
+  auto now_ticks = [&]() -> int64_t { return timed ? CycleClock::Now() : 0; };
 
   // 1. matchConditions: no variables, authorizer bound, their own budget (section 10).
   if (!p.match_conditions.empty()) {
@@ -572,13 +595,13 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
                                              static_cast<int>(i), CheckError::kCompile));
       continue;
     }
-    const int64_t t0 = now_ns();
+    const int64_t t0 = now_ticks();
     RunResult r = Run(v.expression, cx.bindings, Pass{vars, true}, arena, eo);
-    const int64_t elapsed = now_ns() - t0;
+    const int64_t elapsed = now_ticks() - t0;
     if (r.cost > budget) {
       out.decisions.clear();
       out.decisions.push_back(error_decision(kBudgetExceeded, 0, CheckError::kOutOfBudget));
-      out.decisions.back().elapsed_ns = elapsed;
+      out.decisions.back().elapsed_ticks = elapsed;
       return out;
     }
     budget -= r.cost;
@@ -589,12 +612,12 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
                             : CheckError::kInvalid;
       out.decisions.push_back(error_decision(
           QuoteExpr(v.expression) + " resulted in error: " + r.error, static_cast<int>(i), kind));
-      out.decisions.back().elapsed_ns = elapsed;
+      out.decisions.back().elapsed_ticks = elapsed;
       continue;
     }
     if (r.value.is_true()) continue;
     PolicyDecision d;
-    d.elapsed_ns = elapsed;
+    d.elapsed_ticks = elapsed;
     d.deny = true;
     d.reason = v.reason.empty() ? "Invalid" : v.reason;
     d.index = static_cast<int>(i);

@@ -1,13 +1,15 @@
 // server/server.h: the HTTPS admission webhook behind `celgate serve`.
 //
-// An HTTP/1.1 keep-alive server (Boost.Beast on Boost.Asio, TLS from net/tls.h) that answers
+// An HTTP/1.1 keep-alive server (Asio sockets, OpenSSL contexts from net/tls.h, the protocol
+// in server/http1.h and the answers in server/app.h) that answers
 //   POST <validate_path>[?timeout=Ns]  AdmissionReview v1/v1beta1 -> admission::Handler::Review
 //   GET  /healthz                      200 while the process serves
 //   GET  /readyz                       200 once policies and TLS are loaded, 503 while draining
 //   GET  /metrics                      Prometheus text (server/metrics.h)
 // The body of a 200 answer to POST is byte for byte what `celgate review` prints (without its
 // trailing newline). Malformed requests get 400/404/405/413/415/431 with a JSON metav1.Status
-// body; nothing a client sends can stop the server.
+// body (408 when a request's header or body does not arrive within its phase's timeout);
+// nothing a client sends can stop the server.
 //
 // Threads: `threads` I/O threads, each running its own io_context (one acceptor on thread 0
 // hands accepted sockets round-robin to the threads). A connection lives on one thread for its

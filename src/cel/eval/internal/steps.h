@@ -31,14 +31,18 @@ struct Frame {
   bool aborted = false;
   Status status;
 
-  // Adds `units` to the running cost; aborts once over the limit.
+  // Adds `units` to the running cost; aborts once over the limit. Small enough to inline at
+  // every step; the abort is out of line.
   bool Charge(uint64_t units) {
     cost += units;
-    if (limit != 0 && cost > limit) {
-      Abort(ResourceExhaustedError("operation cancelled: actual cost limit exceeded"));
-      return false;
+    if (limit != 0 && cost > limit) [[unlikely]] {
+      return OverLimit();
     }
     return true;
+  }
+  [[gnu::noinline, gnu::cold]] bool OverLimit() {
+    Abort(ResourceExhaustedError("operation cancelled: actual cost limit exceeded"));
+    return false;
   }
   void Abort(Status s) {
     if (!aborted) {
@@ -48,11 +52,14 @@ struct Frame {
   }
   // Called once per comprehension iteration.
   bool Tick() {
-    if (++iterations % options->check_interval == 0 && options->deadline.Expired()) {
-      Abort(DeadlineExceededError("operation cancelled: evaluation deadline exceeded"));
-      return false;
+    if (++iterations % options->check_interval == 0 && options->deadline.Expired()) [[unlikely]] {
+      return DeadlinePassed();
     }
     return true;
+  }
+  [[gnu::noinline, gnu::cold]] bool DeadlinePassed() {
+    Abort(DeadlineExceededError("operation cancelled: evaluation deadline exceeded"));
+    return false;
   }
   Value Error(std::string_view m) { return MakeError(*arena, m); }
 };
