@@ -168,6 +168,12 @@ class ServerImpl final : public Server {
       }
       (k == 0 ? tls_acceptor_ : plain_acceptor_) = std::move(acc);
     }
+    // The handlers are installed here, not in Run(): a SIGTERM that arrives once the caller
+    // knows the port (e.g. right after --port-file is written) is queued by Asio and starts
+    // the graceful shutdown as soon as Run() waits, instead of killing the process.
+    if (options_.handle_signals) {
+      signals_ = std::make_unique<asio::signal_set>(workers_[0]->ioc, SIGTERM, SIGINT, SIGHUP);
+    }
     return OkStatus();
   }
 
@@ -181,11 +187,7 @@ class ServerImpl final : public Server {
     if (plain_acceptor_) {
       asio::co_spawn(workers_[0]->ioc, Accept(*plain_acceptor_, false), asio::detached);
     }
-    std::unique_ptr<asio::signal_set> signals;
-    if (options_.handle_signals) {
-      signals = std::make_unique<asio::signal_set>(workers_[0]->ioc, SIGTERM, SIGINT, SIGHUP);
-      WaitSignal(signals.get());
-    }
+    if (signals_) WaitSignal(signals_.get());
     for (auto& w : workers_) asio::co_spawn(w->ioc, Sweep(*w), asio::detached);
     ready_.store(true);
     std::vector<std::thread> threads;
@@ -520,6 +522,7 @@ class ServerImpl final : public Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<tcp::acceptor> tls_acceptor_;
   std::unique_ptr<tcp::acceptor> plain_acceptor_;
+  std::unique_ptr<asio::signal_set> signals_;
   std::atomic<bool> draining_{false};
   std::atomic<bool> ready_{false};
   Clock::time_point drain_deadline_;

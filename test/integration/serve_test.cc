@@ -620,6 +620,17 @@ TEST(ServeShutdown, SigtermLetsAnInFlightRequestFinishWithConnectionClose) {
   EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
 }
 
+TEST(ServeShutdown, SigtermRightAfterThePortFileIsAGracefulExit) {
+  // The port file is the "ready to be signalled" point: a SIGTERM at once must drain and exit
+  // 0, never kill the process (found flaky under ASan: handlers were installed later).
+  for (int i = 0; i < 5; ++i) {
+    ServerProcess s;
+    ASSERT_GT(s.port(), 0) << s.log();
+    kill(s.pid(), SIGTERM);
+    EXPECT_EQ(s.WaitExit(5s), 0) << s.log();
+  }
+}
+
 TEST(ServeShutdown, ShutdownDelayKeepsServingWithReadyzUnavailable) {
   ServerProcess s({"--shutdown-delay", "1s"});
   ASSERT_GT(s.port(), 0) << s.log();
