@@ -8,8 +8,9 @@
 # Rows: nginx (constant ~300-byte answer), celgate with the ten matching policies of
 # gen_policies.py 10, celgate with gen_policies.py 100 (RSS). Columns: peak RPS, latency
 # percentiles at peak, p99 at about half of each server's own peak rate (wrk paced by a Lua
-# delay() per connection: closed loop, so it understates queueing compared with wrk2's open
-# loop), server RSS after load, and the celgate/nginx RPS ratio.
+# delay() of PACE_MS per request, the rate set by the number of connections: closed loop, so
+# it understates queueing compared with wrk2's open loop), server RSS after load, and the
+# celgate/nginx RPS ratio.
 #
 # Knobs: DURATION (10) WARMUP (2) THREADS (2) CONNS (64) PIN (1: server on CPU 0, wrk on CPU 1)
 # SERVER_THREADS (celgate I/O threads; default = CPUs, like nginx's workers) PORT_BASE.
@@ -94,10 +95,18 @@ measure() {
   p99="$(json_field "$peak" '["latency_us"]["p99"]')"
   p999="$(json_field "$peak" '["latency_us"]["p999"]')"
   errs="$(json_field "$peak" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
-  # Half of this server's own peak: CONNS connections each waiting delay ms between requests.
-  local delay; delay="$(python3 -c "print(max(1, round($CONNS * 1000 / ($rps / 2))))")"
-  log "$label: paced run, ${delay} ms between requests per connection (target ~$(python3 -c "print(round($rps/2))") rps)"
-  local half; half="$(wrk_run "$url" paced.lua "$CONNS" "$DURATION" "$delay")"
+  # Half of this server's own peak. wrk's delay() takes whole milliseconds, so the rate is set
+  # with the number of connections instead: each waits PACE_MS between requests (closed loop),
+  # so conns ~= target * (PACE_MS + latency) / 1000. A short first pass measures the rate
+  # reached and corrects the connection count once.
+  local target; target="$(python3 -c "print($rps / 2)")"
+  local pace="${PACE_MS:-5}"
+  local pconns; pconns="$(python3 -c "print(max($THREADS, round($target * ($pace + $p50 / 1000) / 1000)))")"
+  local probe; probe="$(wrk_run "$url" paced.lua "$pconns" "$(( (DURATION + 1) / 2 ))" "$pace")"
+  local prps; prps="$(json_field "$probe" '["rps"]')"
+  pconns="$(python3 -c "print(max($THREADS, round($pconns * $target / max($prps, 1))))")"
+  log "$label: paced run, $pconns connections, ${pace} ms between requests (target ~$(python3 -c "print(round($target))") rps)"
+  local half; half="$(wrk_run "$url" paced.lua "$pconns" "$DURATION" "$pace")"
   local hrps hp99
   hrps="$(json_field "$half" '["rps"]')"
   hp99="$(json_field "$half" '["latency_us"]["p99"]')"
