@@ -98,9 +98,11 @@ measure() {
   # Half of this server's own peak. wrk's delay() takes whole milliseconds, so the rate is set
   # with the number of connections instead: each waits PACE_MS between requests (closed loop),
   # so conns ~= target * (PACE_MS + latency) / 1000. A short first pass measures the rate
-  # reached and corrects the connection count once.
+  # reached and corrects the connection count once. PACE_MS defaults to 1, the fewest
+  # connections for the rate: wrk's per-connection timers fire together, and with more
+  # connections the p99 measures the client's bursts more than the server.
   local target; target="$(python3 -c "print($rps / 2)")"
-  local pace="${PACE_MS:-5}"
+  local pace="${PACE_MS:-1}"
   local pconns; pconns="$(python3 -c "print(max($THREADS, round($target * ($pace + $p50 / 1000) / 1000)))")"
   local probe; probe="$(wrk_run "$url" paced.lua "$pconns" "$(( (DURATION + 1) / 2 ))" "$pace")"
   local prps; prps="$(json_field "$probe" '["rps"]')"
