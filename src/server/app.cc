@@ -1,6 +1,7 @@
 // server/app.cc: AdmissionApp (server/app.h).
 #include "server/app.h"
 
+#include <boost/beast/core/string.hpp>
 #include <charconv>
 
 #include "server/log.h"
@@ -25,17 +26,6 @@ std::string_view QueryParam(std::string_view query, std::string_view key) {
     }
   }
   return {};
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 void Fail(HttpResponse* res, int code, std::string_view reason, std::string_view message) {
@@ -93,7 +83,7 @@ bool AdmissionApp::OnHeaders(const HttpRequest& req, HttpResponse* res) {
     }
     std::string_view media = req.content_type.substr(0, req.content_type.find(';'));
     while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
-    if (!IEquals(media, kJson)) {
+    if (!boost::beast::iequals(media, kJson)) {
       Fail(res, 415, "UnsupportedMediaType",
            "Content-Type must be application/json, got '" + std::string(req.content_type) + "'");
       ctx_.metrics->RecordReview(Operation::kOther, Verdict::kError, 0);

@@ -6,6 +6,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <boost/beast/core/string.hpp>
 #include <charconv>
 
 #include "json/json.h"
@@ -18,17 +19,6 @@ namespace http = beast::http;
 namespace {
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 void AppendNumber(std::string* out, uint64_t v) {
   char buf[24];
@@ -80,7 +70,7 @@ class Http1Session::Parser final : public http::basic_parser<true> {
     if (f == http::field::content_type) {
       content_type.assign(value.data(), value.size());
     } else if (f == http::field::expect) {
-      expect_continue = IEquals(std::string_view(value.data(), value.size()), "100-continue");
+      expect_continue = beast::iequals(value, "100-continue");
     }
   }
   void on_header_impl(beast::error_code&) override {}
