@@ -14,6 +14,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "net/tls.h"
+
 namespace celgate::net {
 namespace {
 
@@ -24,17 +26,6 @@ struct Free {
 };
 using KeyPtr = std::unique_ptr<EVP_PKEY, Free>;
 using CertPtr = std::unique_ptr<X509, Free>;
-
-std::string Errors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
 
 KeyPtr NewKey() { return KeyPtr(EVP_EC_gen("P-256")); }
 
@@ -71,11 +62,11 @@ StatusOr<CertPtr> MakeCert(EVP_PKEY* key, const std::string& cn, X509* issuer,
   X509_set_issuer_name(cert.get(), X509_get_subject_name(iss));
   for (const auto& [nid, value] : exts) {
     if (!AddExt(cert.get(), iss, nid, value)) {
-      return InternalError("certificate extension " + value + ": " + Errors());
+      return InternalError("certificate extension " + value + ": " + OpenSslErrors());
     }
   }
   if (X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()) == 0) {
-    return InternalError("signing certificate: " + Errors());
+    return InternalError("signing certificate: " + OpenSslErrors());
   }
   return cert;
 }
@@ -86,10 +77,10 @@ Status WritePem(const std::string& path, X509* cert, EVP_PKEY* key) {
   if (key != nullptr) {
     ::chmod(path.c_str(), 0600);
     if (PEM_write_PrivateKey(f.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-      return InternalError("writing " + path + ": " + Errors());
+      return InternalError("writing " + path + ": " + OpenSslErrors());
     }
   } else if (PEM_write_X509(f.get(), cert) != 1) {
-    return InternalError("writing " + path + ": " + Errors());
+    return InternalError("writing " + path + ": " + OpenSslErrors());
   }
   return OkStatus();
 }
@@ -129,7 +120,7 @@ Status WriteCertificates(const CertificateRequest& req) {
     ca_key = std::move(*k);
   } else {
     ca_key = NewKey();
-    if (!ca_key) return InternalError("EC key generation: " + Errors());
+    if (!ca_key) return InternalError("EC key generation: " + OpenSslErrors());
     StatusOr<CertPtr> c =
         MakeCert(ca_key.get(), "celgate-ca", nullptr, nullptr, req.days,
                  {{NID_basic_constraints, "critical,CA:TRUE"},

@@ -17,17 +17,6 @@ namespace {
 
 namespace ssl = boost::asio::ssl;
 
-std::string OpenSslErrors() {
-  std::string out;
-  while (unsigned long e = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out.empty() ? "unknown OpenSSL error" : out;
-}
-
 // ALPN: we speak HTTP/1.1 only; select it when offered, otherwise carry on without ALPN
 // (clients that offer nothing, or only h2, then fall back to HTTP/1.1 or fail on their side).
 int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
@@ -43,6 +32,17 @@ int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const uns
 }
 
 }  // namespace
+
+std::string OpenSslErrors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out.empty() ? "unknown OpenSSL error" : out;
+}
 
 TlsContextStore::TlsContextStore(const TlsOptions& options) : options_(options) {}
 TlsContextStore::~TlsContextStore() = default;

@@ -27,6 +27,9 @@ class context;
 
 namespace celgate::net {
 
+// Drains OpenSSL's error queue of this thread into one "; "-separated line.
+std::string OpenSslErrors();
+
 struct TlsOptions {
   // PEM certificate chain (leaf first) and PEM private key. Required.
   std::string cert_file;

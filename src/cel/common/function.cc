@@ -69,16 +69,6 @@ Library::FunctionBuilder& Library::FunctionBuilder::Cost(RuntimeCostFn runtime,
   return *this;
 }
 
-uint64_t CostSize(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kString: return v.string_value().size();
-    case ValueKind::kBytes: return v.bytes_value().size();
-    case ValueKind::kList: return v.list().size();
-    case ValueKind::kMap: return v.map().size();
-    default: return 1;
-  }
-}
-
 SizeRange EstimateInput::SizeOfType(const Type& t) const {
   switch (t.kind()) {
     case TypeKind::kString:

@@ -116,7 +116,15 @@ using SizeFormula = uint64_t (*)(const CostSizes& size);
 // The cost model's size of a value (spec 5.1 actualSize, in bytes): bytes of a string or
 // bytes, elements of a list or map, 1 otherwise. Kubernetes library formulas that count code
 // points pass their own measure; code points <= bytes, and the estimator's ranges bracket both.
-uint64_t CostSize(const Value& v);
+inline uint64_t CostSize(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kString: return v.string_value().size();
+    case ValueKind::kBytes: return v.bytes_value().size();
+    case ValueKind::kList: return v.list().size();
+    case ValueKind::kMap: return v.map().size();
+    default: return 1;
+  }
+}
 
 // The runtime and static halves of a size formula (FunctionBuilder::CostBySize).
 template <SizeFormula F, CostSizes::Measure M = &CostSize>

@@ -378,16 +378,6 @@ class NotStrictlyFalseStep final : public Step {
 
 // ---- Equality ------------------------------------------------------------------------------
 
-uint64_t SizeForCost(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kString: return v.string_value().size();
-    case ValueKind::kBytes: return v.bytes_value().size();
-    case ValueKind::kList: return v.list().size();
-    case ValueKind::kMap: return v.map().size();
-    default: return 1;
-  }
-}
-
 class EqStep final : public Step {
  public:
   EqStep(ExprId id, StepPtr a, StepPtr b, bool negate)
@@ -403,7 +393,7 @@ class EqStep final : public Step {
       case ValueKind::kBytes:
       case ValueKind::kList:
       case ValueKind::kMap:
-        cost = std::max<uint64_t>(1, CostOfSize(std::min(SizeForCost(a), SizeForCost(b)),
+        cost = std::max<uint64_t>(1, CostOfSize(std::min(CostSize(a), CostSize(b)),
                                                 cost::kStringTraversalFactor));
         break;
       default: break;
