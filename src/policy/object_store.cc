@@ -2,6 +2,7 @@
 #include "policy/object_store.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "policy/match.h"
 
@@ -29,10 +30,15 @@ constexpr BuiltinScope kBuiltins[] = {
     {"apiextensions.k8s.io/v1", "CustomResourceDefinition", false},
 };
 
+// Distinguishes stores in the per-thread cache of synthesized Namespaces (an address could be
+// reused by a store built after a reload).
+std::atomic<uint64_t> next_store_id{1};
+constexpr size_t kSynthesizedCacheMax = 4096;
+
 }  // namespace
 
 ObjectStore::ObjectStore(std::vector<LoadedObject> objects, ObjectStoreOptions options)
-    : options_(options) {
+    : options_(options), id_(next_store_id.fetch_add(1, std::memory_order_relaxed)) {
   for (LoadedObject& o : objects) {
     json::Value meta = o.value.Find("metadata");
     Item it;
@@ -59,11 +65,32 @@ ObjectStore::ObjectStore(std::vector<LoadedObject> objects, ObjectStoreOptions o
     }
     items = std::move(unique);
   }
+  if (auto it = by_kind_.find(KindKey("v1", "Namespace")); it != by_kind_.end()) {
+    for (const Item& i : it->second) {
+      if (i.ns.empty()) namespaces_.emplace(i.name, i.ref);
+    }
+  }
 }
 
 StatusOr<k8s::ObjectRef> ObjectStore::GetNamespace(std::string_view name) const {
-  StatusOr<k8s::ObjectRef> r = Get("v1", "Namespace", "", name);
-  if (r.ok() || !options_.synthesize_namespaces) return r;
+  if (auto it = namespaces_.find(name); it != namespaces_.end()) return it->second;
+  if (!options_.synthesize_namespaces) {
+    return NotFoundError("namespace \"" + std::string(name) + "\" not found");
+  }
+  // Synthesized Namespaces are the same for every request naming them: each thread keeps the
+  // ones it built (per store, bounded), so the request path neither builds a Document nor
+  // takes a lock for them.
+  struct Cache {
+    uint64_t store = 0;
+    std::map<std::string, k8s::ObjectRef, std::less<>> by_name;
+  };
+  thread_local Cache cache;
+  if (cache.store != id_) {
+    cache.by_name.clear();
+    cache.store = id_;
+  }
+  if (auto it = cache.by_name.find(name); it != cache.by_name.end()) return it->second;
+  if (cache.by_name.size() >= kSynthesizedCacheMax) cache.by_name.clear();
   json::Builder b;
   b.StartObject();
   b.Key("apiVersion");
@@ -83,7 +110,9 @@ StatusOr<k8s::ObjectRef> ObjectStore::GetNamespace(std::string_view name) const 
   b.EndObject();
   auto doc = std::make_shared<json::Document>(b.Finish());
   json::Value root = doc->root();
-  return k8s::ObjectRef{doc, root};
+  k8s::ObjectRef ref{doc, root};
+  cache.by_name.emplace(std::string(name), ref);
+  return ref;
 }
 
 std::optional<bool> ObjectStore::IsNamespaced(std::string_view api_version,

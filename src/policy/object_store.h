@@ -46,7 +46,9 @@ class ObjectStore final : public k8s::ObjectSource {
   // "apiVersion|kind" -> items sorted by (ns, name).
   std::map<std::string, std::vector<Item>, std::less<>> by_kind_;
   std::map<std::string, bool, std::less<>> namespaced_;  // observed scopes
+  std::map<std::string, k8s::ObjectRef, std::less<>> namespaces_;  // loaded Namespaces by name
   ObjectStoreOptions options_;
+  uint64_t id_;
 };
 
 }  // namespace celgate::policy

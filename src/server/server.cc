@@ -100,6 +100,13 @@ BIO_METHOD* BufferBioMethod() {
   return method;
 }
 
+// SSL_get_error reads the thread's error queue, so it must be empty before each SSL_ call.
+// ERR_clear_error walks all its slots every time (about 2% of a request's CPU when called
+// three times per request); peeking at an empty queue is a couple of loads.
+void ClearSslErrors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
+
 struct SslFree {
   void operator()(SSL* s) const { SSL_free(s); }
 };
@@ -422,7 +429,7 @@ class ServerImpl final : public Server {
       // Everything received so far, through TLS, into the session.
       if (tls) {
         for (;;) {
-          ERR_clear_error();
+          ClearSslErrors();
           int r = SSL_read(ssl.get(), w.plain.data(), static_cast<int>(w.plain.size()));
           if (r > 0) {
             http.Feed(std::string_view(w.plain.data(), static_cast<size_t>(r)), &out);
@@ -437,7 +444,7 @@ class ServerImpl final : public Server {
           break;
         }
         if (!out.empty()) {
-          ERR_clear_error();
+          ClearSslErrors();
           if (SSL_write(ssl.get(), out.data(), static_cast<int>(out.size())) <= 0) co_return;
           out.clear();
         }
