@@ -13,7 +13,8 @@
 # celgate/nginx RPS ratio.
 #
 # Knobs: DURATION (10) WARMUP (2) THREADS (2) CONNS (64) PIN (1: server on CPU 0, wrk on CPU 1)
-# SERVER_THREADS (celgate I/O threads; default = CPUs, like nginx's workers) PORT_BASE.
+# SERVER_THREADS (celgate I/O threads; default = CPUs, like nginx's workers) PORT_BASE
+# ROUNDS (3: interleaved nginx/celgate peak pairs after the table, median ratio; 0 = none).
 # Also reported: server CPU % during the peak run and requests per server CPU-second, which
 # stays meaningful when other work on the machine steals CPU from both servers.
 # Shared files are copied into a scratch directory; nothing is written under ../shared.
@@ -31,6 +32,7 @@ PORT_BASE="${PORT_BASE:-19443}"
 # Same number of runnable threads as nginx's `worker_processes auto` (one per CPU), so both get
 # the same CFS share when pinned to one CPU.
 SERVER_THREADS="${SERVER_THREADS:-0}"
+ROUNDS="${ROUNDS:-3}"
 SCRATCH="$(mktemp -d /tmp/celgate-webhook-bench-XXXXXX)"
 OUT="${OUT:-$SCRATCH/summary.md}"
 
@@ -176,6 +178,39 @@ for set in ten hundred; do
   kill -TERM "$cpid"; wait "$cpid" 2>/dev/null || true
 done
 
+# ---- interleaved peaks: nginx and celgate (ten policies) both up, their peak runs alternated
+# ROUNDS times so that drift of the machine (other tenants, clock) hits both alike; the
+# ratio of each pair and their median are reported.
+ROUND_ROWS=()
+if [ "$ROUNDS" -gt 0 ]; then
+  "${server_cpu[@]}" "$NGINX" -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" -g 'daemon off;' 2>>nginx/logs/stderr.log &
+  npid=$!; PIDS+=("$npid")
+  wait_port "$p_nginx"
+  p="$((PORT_BASE + 1))"
+  while ! port_free "$p"; do p=$((p + 10)); done
+  "${server_cpu[@]}" "$CELGATE" serve -f ten.yaml --tls-cert certs/tls.crt --tls-key certs/tls.key \
+    --address 127.0.0.1 --port "$p" --threads "$SERVER_THREADS" --log-level warn \
+    2>"celgate-rounds.log" &
+  cpid=$!; PIDS+=("$cpid")
+  wait_port "$p"
+  wrk_run "https://127.0.0.1:$p_nginx/validate" post.lua "$CONNS" "$WARMUP" >/dev/null || true
+  wrk_run "https://127.0.0.1:$p/validate" post.lua "$CONNS" "$WARMUP" >/dev/null || true
+  RATIOS=()
+  for ((r = 1; r <= ROUNDS; r++)); do
+    log "round $r/$ROUNDS: nginx then celgate, ${DURATION}s each"
+    a="$(wrk_run "https://127.0.0.1:$p_nginx/validate" post.lua "$CONNS" "$DURATION")"
+    b="$(wrk_run "https://127.0.0.1:$p/validate" post.lua "$CONNS" "$DURATION")"
+    ar="$(json_field "$a" '["rps"]')"; br="$(json_field "$b" '["rps"]')"
+    ae="$(json_field "$a" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
+    be="$(json_field "$b" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
+    ratio="$(python3 -c "print(f'{$br / $ar:.2f}')")"
+    RATIOS+=("$ratio")
+    ROUND_ROWS+=("$(printf '| %d | %.0f | %.0f | %s | %s |' "$r" "$ar" "$br" "$((ae + be))" "$ratio")")
+  done
+  MEDIAN="$(python3 -c "import statistics,sys; print(f'{statistics.median(map(float, sys.argv[1:])):.2f}')" "${RATIOS[@]}")"
+  kill -TERM "$npid" "$cpid"; wait "$npid" "$cpid" 2>/dev/null || true
+fi
+
 {
   echo "date_utc=$(date -u +%Y%m%dT%H%M%SZ) cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo) x $(nproc)"
   echo "duration=${DURATION}s warmup=${WARMUP}s wrk threads=$THREADS conns=$CONNS pin=$PIN celgate threads=$SERVER_THREADS"
@@ -183,5 +218,15 @@ done
   echo "| server | policies | RPS | server CPU % | req per CPU-s | p50 ms | p99 ms | p99.9 ms | errors | p99 ms at ~half peak | RSS MiB | RPS / nginx | per-CPU / nginx |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${ROWS[@]}"
+  if [ "${#ROUND_ROWS[@]}" -gt 0 ]; then
+    echo
+    echo "Interleaved peak runs (nginx and celgate with 10 policies alternated, same settings):"
+    echo
+    echo "| round | nginx RPS | celgate RPS | errors | celgate / nginx |"
+    echo "|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ROUND_ROWS[@]}"
+    echo
+    echo "median celgate / nginx over $ROUNDS rounds: $MEDIAN"
+  fi
 } | tee "$OUT"
 log "summary in $OUT"

@@ -452,7 +452,12 @@ class ServerImpl final : public Server {
         wire.swap(out);
         out.clear();
       }
-      if (!wire.empty() && !co_await Send(c, sock, wire)) co_return;
+      if (!wire.empty()) {
+        // Yield once before sending: the other connections made ready by the same epoll_wait
+        // are served first, and the answers then leave back to back.
+        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+        if (!co_await Send(c, sock, wire)) co_return;
+      }
       if (http.closing() || peer_closed) break;
       if (draining_.load(std::memory_order_relaxed) &&
           http.phase() == Http1Session::Phase::kIdle) {
