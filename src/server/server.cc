@@ -395,7 +395,7 @@ class ServerImpl final : public Server {
       SSL_set_accept_state(ssl.get());
       Arm(c, options_.handshake_timeout);
       for (;;) {
-        ERR_clear_error();
+        ClearSslErrors();
         int r = SSL_do_handshake(ssl.get());
         if (!wire.empty() && !co_await Send(c, sock, wire)) co_return;
         if (r == 1) break;
@@ -509,7 +509,7 @@ class ServerImpl final : public Server {
     // moment so that it reads our last answer instead of a reset.
     if (peer_closed) co_return;
     if (tls) {
-      ERR_clear_error();
+      ClearSslErrors();
       SSL_shutdown(ssl.get());
       if (!wire.empty() && !co_await Send(c, sock, wire)) co_return;
     }
