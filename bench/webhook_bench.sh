@@ -69,6 +69,15 @@ wait_port() { local i; for ((i = 0; i < 100; i++)); do port_free "$1" || return 
 cpu_ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1" || true); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 rss_kb() { awk '/^VmRSS:/ {s += $2} END {print s + 0}' $(for p in "$1" $(pgrep -P "$1" || true); do echo "/proc/$p/status"; done) 2>/dev/null; }
 json_field() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval("d"+sys.argv[2]))' "$1" "$2"; }
+wrk_errors() { json_field "$1" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]'; }
+# start_nginx / start_celgate SET PORT LOG: start a server on the server CPU; its pid in $! .
+start_nginx() {
+  "${server_cpu[@]}" "$NGINX" -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" -g 'daemon off;' 2>>nginx/logs/stderr.log &
+}
+start_celgate() {
+  "${server_cpu[@]}" "$CELGATE" serve -f "$1.yaml" --tls-cert certs/tls.crt --tls-key certs/tls.key \
+    --address 127.0.0.1 --port "$2" --threads "$SERVER_THREADS" --log-level warn 2>"$3" &
+}
 
 # wrk_run <url> <script> <conns> <seconds> [delay_ms] -> WRK_JSON line
 wrk_run() {
@@ -96,7 +105,7 @@ measure() {
   p50="$(json_field "$peak" '["latency_us"]["p50"]')"
   p99="$(json_field "$peak" '["latency_us"]["p99"]')"
   p999="$(json_field "$peak" '["latency_us"]["p999"]')"
-  errs="$(json_field "$peak" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
+  errs="$(wrk_errors "$peak")"
   # Half of this server's own peak. wrk's delay() takes whole milliseconds, so the rate is set
   # with the number of connections instead: each waits PACE_MS between requests (closed loop),
   # so conns ~= target * (PACE_MS + latency) / 1000. A short first pass measures the rate
@@ -156,7 +165,7 @@ http {
   }
 }
 NGX
-"${server_cpu[@]}" "$NGINX" -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" -g 'daemon off;' 2>nginx/logs/stderr.log &
+start_nginx
 npid=$!; PIDS+=("$npid")
 wait_port "$p_nginx"
 measure nginx "https://127.0.0.1:$p_nginx/validate" "$npid" "-"
@@ -166,9 +175,7 @@ kill -TERM "$npid"; wait "$npid" 2>/dev/null || true
 for set in ten hundred; do
   p="$((PORT_BASE + 1))"
   while ! port_free "$p"; do p=$((p + 10)); done
-  "${server_cpu[@]}" "$CELGATE" serve -f "$set.yaml" --tls-cert certs/tls.crt --tls-key certs/tls.key \
-    --address 127.0.0.1 --port "$p" --threads "$SERVER_THREADS" --log-level warn \
-    2>"celgate-$set.log" &
+  start_celgate "$set" "$p" "celgate-$set.log"
   cpid=$!; PIDS+=("$cpid")
   wait_port "$p"
   sample="$(curl -s --cacert certs/ca.crt -H 'Content-Type: application/json' \
@@ -183,14 +190,12 @@ done
 # ratio of each pair and their median are reported.
 ROUND_ROWS=()
 if [ "$ROUNDS" -gt 0 ]; then
-  "${server_cpu[@]}" "$NGINX" -p "$SCRATCH/nginx" -c "$SCRATCH/nginx/nginx.conf" -g 'daemon off;' 2>>nginx/logs/stderr.log &
+  start_nginx
   npid=$!; PIDS+=("$npid")
   wait_port "$p_nginx"
   p="$((PORT_BASE + 1))"
   while ! port_free "$p"; do p=$((p + 10)); done
-  "${server_cpu[@]}" "$CELGATE" serve -f ten.yaml --tls-cert certs/tls.crt --tls-key certs/tls.key \
-    --address 127.0.0.1 --port "$p" --threads "$SERVER_THREADS" --log-level warn \
-    2>"celgate-rounds.log" &
+  start_celgate ten "$p" celgate-rounds.log
   cpid=$!; PIDS+=("$cpid")
   wait_port "$p"
   wrk_run "https://127.0.0.1:$p_nginx/validate" post.lua "$CONNS" "$WARMUP" >/dev/null || true
@@ -201,8 +206,8 @@ if [ "$ROUNDS" -gt 0 ]; then
     a="$(wrk_run "https://127.0.0.1:$p_nginx/validate" post.lua "$CONNS" "$DURATION")"
     b="$(wrk_run "https://127.0.0.1:$p/validate" post.lua "$CONNS" "$DURATION")"
     ar="$(json_field "$a" '["rps"]')"; br="$(json_field "$b" '["rps"]')"
-    ae="$(json_field "$a" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
-    be="$(json_field "$b" '["errors"]["status"]+d["errors"]["timeout"]+d["errors"]["read"]+d["errors"]["connect"]')"
+    ae="$(wrk_errors "$a")"
+    be="$(wrk_errors "$b")"
     ratio="$(python3 -c "print(f'{$br / $ar:.2f}')")"
     RATIOS+=("$ratio")
     ROUND_ROWS+=("$(printf '| %d | %.0f | %.0f | %s | %s |' "$r" "$ar" "$br" "$((ae + be))" "$ratio")")
