@@ -37,6 +37,7 @@ for t in $targets; do
     if [ -f "$d" ]; then dict=(-dict="$d"); break; fi
   done
   log="$build_dir/artifacts/$t/last-run.log"
+  touch "$scratch/start-$t"  # reproducers newer than this are this run's
   cpu=$( { time "$bin" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$build_dir/artifacts/$t/" "$scratch/$t" \
       >"$log" 2>&1; echo "rc=$?" >>"$log"; } 2>&1 )
@@ -52,5 +53,16 @@ for t in $targets; do
   fi
   printf '%-26s execs %-9s corpus %-5s cpu %6ss  %s\n' "$t" "${execs:-?}" "$corpus" "$cpu_s" \
     "$result"
+  if [ "$rc" != 0 ]; then
+    # CI keeps only the console, so the evidence goes there: the sanitizer report or libFuzzer's
+    # reason, and every reproducer it wrote, in base64 (feed it back with
+    # `base64 -d > crash && BIN crash`).
+    grep -v -E '^(#[0-9]+|INFO:|MS:|rc=)' "$log" | tail -n 40 | sed 's/^/    | /'
+    for a in "$build_dir/artifacts/$t"/{crash,leak,timeout,oom,slow-unit}-*; do
+      [ "$a" -nt "$scratch/start-$t" ] || continue
+      printf '    reproducer %s (%s bytes), base64:\n' "$a" "$(wc -c <"$a")"
+      head -c 65536 "$a" | base64 -w 100 | sed 's/^/    | /'
+    done
+  fi
 done
 exit $status

@@ -32,6 +32,7 @@
 
 #include "net/tls.h"
 #include "server/app.h"
+#include "server/drain_read.h"
 #include "server/http1.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -483,8 +484,20 @@ class ServerImpl final : public Server {
         }
       }
       c.idle = http.phase() == Http1Session::Phase::kIdle;
-      size_t n = co_await sock.async_read_some(asio::buffer(raw),
-                                               asio::redirect_error(asio::use_awaitable, ec));
+      // Between requests the read waits for epoll when the last read left the socket drained
+      // (drain_read.h): no recv() that fails with EAGAIN after every answer. Mid-request one
+      // direct recv() comes first, so an end of stream that came with the last bytes is seen
+      // now rather than at the header or body timeout.
+      size_t n = 0;
+      bool read = false;
+      if (!c.idle) {
+        n = sock.read_some(asio::buffer(raw), ec);
+        read = ec != asio::error::would_block;
+      }
+      if (!read) {
+        n = co_await sock.async_read_some(DrainReportingBuffer(raw.data(), raw.size()),
+                                          asio::redirect_error(asio::use_awaitable, ec));
+      }
       c.idle = false;
       if (ec) {
         if (c.timed_out) {

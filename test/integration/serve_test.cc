@@ -146,6 +146,11 @@ class Client {
     return r;
   }
 
+  // Sends a TCP FIN without a TLS close_notify (a client that goes away abruptly).
+  void HalfCloseTcp() {
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ec_);
+  }
+
   // Reads until the peer closes; true when it did within the timeout.
   bool WaitClosed(std::chrono::milliseconds t) {
     beast::get_lowest_layer(stream_).expires_after(t);
@@ -650,6 +655,33 @@ TEST(ServeShutdown, ShutdownDelayKeepsServingWithReadyzUnavailable) {
 }  // namespace
 
 namespace {
+
+// The server skips the recv() that would fail after a short read (drain_read.h); an end of
+// stream that arrives together with part of a request must still be seen at once, not at the
+// header or body timeout.
+TEST(ServeLimits, EndOfStreamThatComesWithPartOfARequestClosesAtOnce) {
+  ServerProcess s({"--header-timeout", "10s", "--body-timeout", "10s"});
+  ASSERT_GT(s.port(), 0) << s.log();
+  std::string body = Request("allowed");
+  std::string head = "POST /validate HTTP/1.1\r\nHost: localhost\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n";
+  for (size_t cut : {size_t{20}, head.size() + 50}) {
+    SCOPED_TRACE(cut < head.size() ? "mid-header" : "mid-body");
+    for (int i = 0; i < 5; ++i) {
+      Client c(s.port(), s.ca());
+      ASSERT_TRUE(c.ok()) << c.error();
+      if (i > 0) {  // a keep-alive connection that already served a request
+        auto r = c.Send(http::verb::post, "/validate", body);
+        ASSERT_TRUE(r.has_value()) << c.error();
+        ASSERT_EQ(r->status, 200);
+      }
+      ASSERT_TRUE(c.RawWrite((head + body).substr(0, cut)));
+      c.HalfCloseTcp();  // the FIN follows the bytes at once: usually one wake-up for both
+      EXPECT_TRUE(c.WaitClosed(3s)) << "connection still open 3 s after the client's FIN";
+    }
+  }
+}
 
 // A request's header (and body) timeout runs from the start of that phase: a client that
 // trickles one byte at a time cannot keep a connection open (slowloris).

@@ -126,8 +126,9 @@ class Value {
   }
 
   ValueKind kind_;
-  uint8_t flags_;
-  uint16_t pad_;
+  // Explicit padding, zeroed so a Value's bytes are deterministic; nothing reads it yet.
+  [[maybe_unused]] uint8_t flags_;
+  [[maybe_unused]] uint16_t pad_;
   uint32_t aux_;  // string/bytes length; timestamp nanos
   union {
     int64_t i_;
