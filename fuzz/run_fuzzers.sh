@@ -17,6 +17,11 @@ fi
 cmake --build "$build_dir" -j "$jobs" --target fuzzers || exit 1
 
 targets=$(cd fuzz && ls *_fuzzer.cc | sed 's/\.cc$//')
+# The machine, for reports from CI: simdjson picks its kernels by CPU at run time.
+printf 'machine: %s; avx2 %s, avx512f %s; %s CPUs\n' \
+  "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
+  "$(grep -qw avx2 /proc/cpuinfo && echo yes || echo no)" \
+  "$(grep -qw avx512f /proc/cpuinfo && echo yes || echo no)" "$(nproc)"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 status=0
@@ -54,9 +59,10 @@ for t in $targets; do
   printf '%-26s execs %-9s corpus %-5s cpu %6ss  %s\n' "$t" "${execs:-?}" "$corpus" "$cpu_s" \
     "$result"
   if [ "$rc" != 0 ]; then
-    # CI keeps only the console, so the evidence goes there: the sanitizer report or libFuzzer's
-    # reason, and every reproducer it wrote, in base64 (feed it back with
-    # `base64 -d > crash && BIN crash`).
+    # CI keeps only the console, so the evidence goes there: the seed (`-seed=N` replays the
+    # run), the sanitizer report or libFuzzer's reason, and every reproducer it wrote, in base64
+    # (feed it back with `base64 -d > crash && BIN crash`).
+    grep -m1 '^INFO: Seed:' "$log" | sed 's/^/    | /'
     grep -v -E '^(#[0-9]+|INFO:|MS:|rc=)' "$log" | tail -n 40 | sed 's/^/    | /'
     for a in "$build_dir/artifacts/$t"/{crash,leak,timeout,oom,slow-unit}-*; do
       [ "$a" -nt "$scratch/start-$t" ] || continue
