@@ -81,9 +81,11 @@ stress: build
 
 # libFuzzer targets (fuzz/), built with clang-14 in build-fuzz, each run FUZZ_SECONDS on a
 # scratch copy of its seed corpus; non-zero exit on any crash (reproducers in build-fuzz/artifacts).
+# FUZZ_SEED=N replays a run exactly (libFuzzer -seed); by default each run draws its own.
 FUZZ_SECONDS ?= 30
+FUZZ_SEED ?= 0
 fuzz: apt-deps
-	bash fuzz/run_fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+	FUZZ_SEED=$(FUZZ_SEED) bash fuzz/run_fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build build-*

@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build-fuzz}
 seconds=${2:-30}
 jobs=${JOBS:-$(nproc)}
+# FUZZ_SEED=N (N > 0): libFuzzer's -seed for every target, so that a run can be replayed
+# exactly (CI uses a fixed one); unset or 0: a random seed per run, printed on failure.
+seed=${FUZZ_SEED:-0}
+seed_arg=()
+if [ "$seed" != 0 ]; then seed_arg=(-seed="$seed"); fi
 
 if [ ! -f "$build_dir/build.ninja" ]; then
   CC=clang-14 CXX=clang++-14 cmake -S . -B "$build_dir" -G Ninja \
@@ -43,7 +48,7 @@ for t in $targets; do
   done
   log="$build_dir/artifacts/$t/last-run.log"
   touch "$scratch/start-$t"  # reproducers newer than this are this run's
-  cpu=$( { time "$bin" "${dict[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  cpu=$( { time "$bin" "${dict[@]}" "${seed_arg[@]}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$build_dir/artifacts/$t/" "$scratch/$t" \
       >"$log" 2>&1; echo "rc=$?" >>"$log"; } 2>&1 )
   rc=$(sed -n 's/^rc=//p' "$log" | tail -1)

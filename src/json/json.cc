@@ -11,7 +11,6 @@
 #include "json/json.h"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
@@ -462,12 +461,108 @@ bool IsBelowOne(std::string_view text) {
   return magnitude < 0;
 }
 
+// The input stream of the reference parser: the text, as RapidJSON reads it, except that the
+// integer part of a number stops after kMaxIntegerDigits digits. RapidJSON 1.1 rejects a number
+// whose integer part alone exceeds DBL_MAX ("Number too big"), even when its exponent brings it
+// back into range (570 digits then e-849 is about 1e-275, and valid JSON); simdjson and Go read
+// such a number. The digits held back are still consumed (Tell() counts them, so error offsets
+// are those of the text), and ParseHandler::RawNumber converts the whole token from the text.
+// Strings are tracked so that digits inside them are never touched.
+class LongNumberStream {
+ public:
+  using Ch = char;
+  static constexpr size_t kMaxIntegerDigits = 300;  // 1e300 < DBL_MAX / 10: no false alarm
+
+  explicit LongNumberStream(std::string_view text) : text_(text) {}
+
+  Ch Peek() {
+    SkipHeldBackDigits();
+    return p_ < text_.size() ? text_[p_] : '\0';
+  }
+  Ch Take() {
+    SkipHeldBackDigits();
+    if (p_ >= text_.size()) return '\0';
+    const char c = text_[p_++];
+    Advance(c);
+    return c;
+  }
+  size_t Tell() const { return p_; }
+
+  // The number token that ended last, when digits of it were held back (else empty); cleared
+  // by the call.
+  std::string_view TakeShortenedNumber() {
+    if (!shortened_) return {};
+    shortened_ = false;
+    return text_.substr(number_start_, p_ - number_start_);
+  }
+
+  // Unused (not an in-situ parse).
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  size_t PutEnd(Ch*) { return 0; }
+
+ private:
+  enum class State { kOutside, kString, kEscape, kInteger, kRestOfNumber };
+
+  void SkipHeldBackDigits() {
+    while (state_ == State::kInteger && integer_digits_ >= kMaxIntegerDigits &&
+           p_ < text_.size() && text_[p_] >= '0' && text_[p_] <= '9') {
+      ++p_;
+      shortened_ = true;
+    }
+  }
+  // Lexical state after consuming `c`.
+  void Advance(char c) {
+    const bool digit = c >= '0' && c <= '9';
+    switch (state_) {
+      case State::kString:
+        if (c == '\\') state_ = State::kEscape;
+        if (c == '"') state_ = State::kOutside;
+        return;
+      case State::kEscape:
+        state_ = State::kString;
+        return;
+      case State::kInteger:
+        if (digit) {
+          ++integer_digits_;
+          return;
+        }
+        state_ = (c == '.' || c == 'e' || c == 'E') ? State::kRestOfNumber : State::kOutside;
+        break;
+      case State::kRestOfNumber:
+        if (digit || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') return;
+        state_ = State::kOutside;
+        break;
+      case State::kOutside:
+        break;
+    }
+    if (state_ != State::kOutside) return;
+    if (c == '"') {
+      state_ = State::kString;
+    } else if (c == '-' || digit) {
+      state_ = State::kInteger;
+      number_start_ = p_ - 1;
+      integer_digits_ = digit ? 1 : 0;
+      shortened_ = false;
+    }
+  }
+
+  std::string_view text_;
+  size_t p_ = 0;
+  State state_ = State::kOutside;
+  size_t number_start_ = 0;
+  size_t integer_digits_ = 0;
+  bool shortened_ = false;
+};
+
 class ParseHandler {
  public:
   enum class Stop { kNone, kDepth, kDuplicate, kNumber };
 
-  ParseHandler(Builder& builder, const ParseOptions& options)
-      : b_(builder), max_depth_(options.max_depth), allow_dups_(options.allow_duplicate_keys) {}
+  ParseHandler(Builder& builder, const ParseOptions& options, LongNumberStream& stream)
+      : b_(builder), stream_(stream), max_depth_(options.max_depth),
+        allow_dups_(options.allow_duplicate_keys) {}
 
   bool Null() {
     b_.Null();
@@ -481,6 +576,11 @@ class ParseHandler {
   // We convert it ourselves: RapidJSON 1.1's full-precision strtod reads out of bounds on long
   // mantissas, and std::from_chars is correctly rounded.
   bool RawNumber(const char* s, rapidjson::SizeType len, bool) {
+    // RapidJSON saw the number without the integer digits the stream held back.
+    if (const std::string_view whole = stream_.TakeShortenedNumber(); !whole.empty()) {
+      s = whole.data();
+      len = static_cast<rapidjson::SizeType>(whole.size());
+    }
     const char* end = s + len;
     const bool integer_literal = std::find_if(s, end, [](char c) {
                                    return c == '.' || c == 'e' || c == 'E';
@@ -573,6 +673,7 @@ class ParseHandler {
   }
 
   Builder& b_;
+  LongNumberStream& stream_;
   size_t depth_ = 0;
   size_t max_depth_;
   bool allow_dups_;
@@ -1130,8 +1231,8 @@ StatusOr<Document> ParseReference(std::string_view text, const ParseOptions& opt
                    "NUL byte is not allowed in JSON text");
   }
   Builder builder;
-  ParseHandler handler(builder, options);
-  rapidjson::MemoryStream stream(text.data(), text.size());
+  LongNumberStream stream(text);
+  ParseHandler handler(builder, options, stream);
   rapidjson::Reader reader;
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
                               rapidjson::kParseValidateEncodingFlag |

@@ -478,6 +478,46 @@ TEST(JsonTapeWalk, NumbersMatchReference) {
   }
 }
 
+// RapidJSON alone rejects a number whose integer part exceeds DBL_MAX even when the exponent
+// brings it back into range; the reference path must read it as simdjson and Go do (found by
+// json_fuzzer: 569 digits then e-849). Digits inside strings and after the point are not
+// touched, and error offsets still count every digit of the text.
+TEST(JsonParse, LongIntegerPartsWithAnExponentAreNumbersOnBothPaths) {
+  const std::string digits400 = "1" + std::string(399, '0');
+  const std::string nines = std::string(569, '9');
+  for (const std::string& text : {
+           nines + "e-849",
+           "[" + digits400 + "e-390," + digits400 + ".5e-300,-" + digits400 + "E-399]",
+           "{\"k\":" + digits400 + "e-100,\"s\":\"" + digits400 + "\"}",
+           "[" + digits400 + "]",        // 1e399: out of range on both paths
+           "[" + digits400 + "e10]",     // 1e409: likewise
+           "[" + digits400 + "e-500]",   // underflows to zero, as Go
+       }) {
+    EXPECT_TRUE(AgreesWithReference(text)) << text.substr(0, 40);
+    EXPECT_TRUE(AgreesWithReference(text, ParseOptions{.allow_duplicate_keys = false}))
+        << text.substr(0, 40);
+  }
+  StatusOr<Document> d = internal::ParseReferenceForTest(
+      "[" + digits400 + "e-390," + digits400 + ".5e-300,-" + digits400 + "E-399]", {});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->root().at(0).as_double(), 1e9);
+  EXPECT_EQ(d->root().at(1).as_double(), 1e99);
+  EXPECT_EQ(d->root().at(2).as_double(), -1.0);
+  StatusOr<Document> s = internal::ParseReferenceForTest(
+      "{\"k\":" + digits400 + "e-100,\"s\":\"" + digits400 + "\"}", {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->root().Find("s").as_string(), digits400);
+  // An error after a long number is reported at its place in the text (the x: column 408).
+  StatusOr<Document> bad = internal::ParseReferenceForTest("[" + digits400 + "e-390 x]", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("column 408"), std::string::npos)
+      << bad.status().ToString();
+  StatusOr<Document> too_big = internal::ParseReferenceForTest("[" + digits400 + "]", {});
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.status().ToString().find("out of the range of a double"), std::string::npos)
+      << too_big.status().ToString();
+}
+
 // Random mutations of valid documents (byte edits, token insertions, truncation): Parse and
 // the reference parser must agree on each. CELGATE_JSON_DIFF_ITERATIONS raises the count
 // (e.g. 300000 for a release check).
