@@ -212,6 +212,21 @@ TEST(Variables, CompositionAndLaziness) {
       << r2.message();
 }
 
+// A policy that declares no variables still sees `variables`, as an empty map, in its
+// validations and in its messageExpressions (the evaluator binds one shared empty map).
+TEST(Variables, PolicyWithoutVariablesSeesAnEmptyMap) {
+  Result r = ReviewWith(Policy("", "  validations:\n  - expression: size(variables) == 1\n"
+                                   "    messageExpression: \"'vars: ' + string(size(variables))"
+                                   " + ' ' + string(has(variables.x))\"\n") +
+                        Binding());
+  EXPECT_FALSE(r.allowed());
+  EXPECT_EQ(r.message(), "ValidatingAdmissionPolicy 'p' with binding 'b' denied request: vars: 0 false")
+      << r.text();
+  EXPECT_TRUE(ReviewWith(Policy("", "  validations:\n  - expression: size(variables) == 0\n") +
+                         Binding())
+                  .allowed());
+}
+
 const char* kParamKind = "  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n";
 const char* kParamCheck =
     "  validations:\n  - expression: object.spec.replicas <= int(params.data.max)\n";

@@ -259,12 +259,14 @@ class RequestInputs {
 
 class VariablesMap;
 const cel::MapValue* AsMap(const VariablesMap* vars);
+const cel::MapValue* NoVariablesMap();
 
 // One evaluation pass (9.6): its `variables` map and whether `authorizer` is bound
 // (validations and matchConditions: yes; messageExpressions and auditAnnotations: no).
 struct Pass {
   VariablesMap* vars = nullptr;
   bool authorizer = true;
+  bool no_variables = false;  // vars is null because the policy declares none: bind an empty map
 };
 
 // The Activations of one request, one per (environment variant, authorizer bound). They live
@@ -287,6 +289,8 @@ class Bindings {
     if (e.vars_slot >= 0) {
       if (pass.vars) {
         e.act.Set(e.vars_slot, cel::Value::Map(AsMap(pass.vars)));
+      } else if (pass.no_variables) {
+        e.act.Set(e.vars_slot, cel::Value::Map(NoVariablesMap()));
       } else {
         e.act.Clear(e.vars_slot);
       }
@@ -438,6 +442,21 @@ class VariablesMap final : public cel::MapValue {
 
 const cel::MapValue* AsMap(const VariablesMap* vars) { return vars; }
 
+// `variables` of a policy that declares none: what a VariablesMap of no entries would be,
+// without building one per evaluation.
+class NoVariables final : public cel::MapValue {
+ public:
+  size_t size() const override { return 0; }
+  bool Find(const cel::Value&, Arena&, cel::Value*) const override { return false; }
+  bool FindString(std::string_view, Arena&, cel::Value*) const override { return false; }
+  cel::Value KeyAt(size_t, Arena&) const override { return cel::Value(); }
+  cel::Value ValueAt(size_t, Arena&) const override { return cel::Value(); }
+};
+const cel::MapValue* NoVariablesMap() {
+  static const NoVariables none;
+  return &none;
+}
+
 struct RunResult {
   cel::Value value;
   bool failed = false;  // runtime error (value error or machinery status)
@@ -582,7 +601,9 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
 
   // 3. validations, one budget; authorizer bound.
   uint64_t budget = kPerEvaluationCostBudget;
-  auto* vars = arena.New<VariablesMap>(p, eo, cx.bindings, true, arena);
+  auto* vars =
+      p.variables.empty() ? nullptr : arena.New<VariablesMap>(p, eo, cx.bindings, true, arena);
+  const Pass validation_pass{vars, true, vars == nullptr};
   struct Failed {
     size_t decision;
     size_t validation;
@@ -598,7 +619,7 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
     // The end is read only for expressions that produce a decision: a passing one (the
     // common case) is not recorded, so one clock read is enough for it.
     const int64_t t0 = now_ticks();
-    RunResult r = Run(v.expression, cx.bindings, Pass{vars, true}, arena, eo);
+    RunResult r = Run(v.expression, cx.bindings, validation_pass, arena, eo);
     auto elapsed = [&] { return now_ticks() - t0; };
     if (r.cost > budget) {
       out.decisions.clear();
@@ -630,14 +651,16 @@ EvalOutcome Validate(const Policy& p, Context& cx) {
   }
 
   // 4. messages, with the budget left over (4.3); authorizer not bound.
-  auto* msg_vars =
-      failed.empty() ? nullptr : arena.New<VariablesMap>(p, eo, cx.bindings, false, arena);
+  auto* msg_vars = failed.empty() || p.variables.empty()
+                       ? nullptr
+                       : arena.New<VariablesMap>(p, eo, cx.bindings, false, arena);
   for (const Failed& f : failed) {
     PolicyDecision& d = out.decisions[f.decision];
     const Validation& v = p.validations[f.validation];
     std::string message;
     if (v.message_expression && v.message_expression->ok()) {
-      RunResult r = Run(*v.message_expression, cx.bindings, Pass{msg_vars, false}, arena, eo);
+      RunResult r = Run(*v.message_expression, cx.bindings,
+                        Pass{msg_vars, false, msg_vars == nullptr}, arena, eo);
       if (r.cost > budget || (r.status_failure && r.error.find("cost") != std::string::npos &&
                               budget < kPerExpressionCostLimit)) {
         d = error_decision("failed messageExpression: " + std::string(kBudgetExceeded), d.index,
