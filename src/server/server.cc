@@ -485,12 +485,13 @@ class ServerImpl final : public Server {
       }
       c.idle = http.phase() == Http1Session::Phase::kIdle;
       // Between requests the read waits for epoll when the last read left the socket drained
-      // (drain_read.h): no recv() that fails with EAGAIN after every answer. Mid-request one
-      // direct recv() comes first, so an end of stream that came with the last bytes is seen
-      // now rather than at the header or body timeout.
+      // (drain_read.h): no recv() that fails with EAGAIN after every answer. Mid-request (also
+      // when OpenSSL holds part of a record) one direct recv() comes first, so an end of stream
+      // or reset that came with the last bytes is seen now rather than at a timeout.
+      const bool between_requests = c.idle && !(tls && SSL_has_pending(ssl.get()) == 1);
       size_t n = 0;
       bool read = false;
-      if (!c.idle) {
+      if (!between_requests) {
         n = sock.read_some(asio::buffer(raw), ec);
         read = ec != asio::error::would_block;
       }
