@@ -464,7 +464,7 @@ bool IsBelowOne(std::string_view text) {
 // The input stream of the reference parser: the text, as RapidJSON reads it, except that the
 // integer part of a number stops after kMaxIntegerDigits digits. RapidJSON 1.1 rejects a number
 // whose integer part alone exceeds DBL_MAX ("Number too big"), even when its exponent brings it
-// back into range (570 digits then e-849 is about 1e-275, and valid JSON); simdjson and Go read
+// back into range (575 digits then e-849 is about 1e-275, and valid JSON); simdjson and Go read
 // such a number. The digits held back are still consumed (Tell() counts them, so error offsets
 // are those of the text), and ParseHandler::RawNumber converts the whole token from the text.
 // Strings are tracked so that digits inside them are never touched.
