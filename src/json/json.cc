@@ -1,12 +1,13 @@
 // json/json.cc: JSON DOM construction (Builder), the RapidJSON-backed parser and writers.
 //
-// Pipeline: text --simdjson (tape + string buffer)--> FastParse (one linear walk over the tape)
-// --arena node arrays--> Document (objects with repeated keys: --TapeToBuilder, also a linear
-// tape walk--> Builder). Whenever simdjson rejects the text (or the walk meets something it
-// leaves to the reference parser: too deep, duplicate keys when those are errors, a zero
-// double), the text is parsed again by the reference path, text --RapidJSON
-// iterative SAX reader--> ParseHandler --> Builder, which decides acceptance and words the
-// error. Serialize/Writer walk a Value with an explicit stack and feed a rapidjson::Writer.
+// Pipeline: text --copied once into the Document's arena--> simdjson stage 1 (SIMD UTF-8 check
+// and structural index) --FastParse (our stage 2: grammar check and arena nodes in one pass over
+// the index; strings without escapes stay views into the copy)--> Document. Whenever stage 1
+// rejects the text or stage 2 meets something it leaves to the reference parser (any syntax
+// error, too deep, repeated keys, lone surrogates, "-0", a zero or out-of-range double), the
+// text is parsed again by the reference path, text --RapidJSON iterative SAX reader-->
+// ParseHandler --> Builder, which decides acceptance and words the error. Serialize/Writer walk
+// a Value with an explicit stack and feed a rapidjson::Writer.
 // Users include json/json.h; RapidJSON and simdjson never leave this file.
 #include "json/json.h"
 
@@ -24,6 +25,10 @@
 #include <numeric>
 #include <string>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "base/arena.h"
 #include "base/check.h"
@@ -704,322 +709,384 @@ Status ErrorAt(std::string_view text, size_t offset, std::string_view what) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// The simdjson fast path
+// The fast path: simdjson's stage 1, our own stage 2
 
 namespace {
 
-// simdjson's DOM tape, as simdjson's doc/tape.md documents it and as the two walks below read
-// it: one 64-bit word per JSON value, in document order, the type character in the top byte
-// and a 56-bit payload below it.
-//   'r'          the first and the last word; the first one's payload is the last one's index.
-//   '"'          payload: offset in the string buffer of a 32-bit length, the bytes, a NUL.
-//   'l' 'u' 'd'  int64, uint64 (only above INT64_MAX), double: the value is the next word.
-//   't' 'f' 'n'  true, false, null.
-//   '{' '['      low 32 bits: index of the word after the matching '}' / ']'; bits 32-55:
-//                number of members / elements, saturated at 0xFFFFFF.
-//   '}' ']'      low 32 bits: index of the matching '{' / '['.
-// An object's words are: key string, value, key string, value, ...
-// The string buffer is written in the same (document) order as the tape.
-namespace tape {
+// Texts up to this size reuse a per-thread stage-1 parser (its index buffer grows to the
+// largest text seen); larger ones get a parser of their own, freed after the parse.
+constexpr size_t kReusedParserMaxBytes = 1 << 20;
+// A per-thread node stack that grew past this many nodes is freed after the parse.
+constexpr size_t kKeptScratchNodes = 1 << 16;
 
-constexpr uint64_t kPayloadMask = (uint64_t{1} << 56) - 1;
-constexpr uint32_t kCountSaturated = 0xFFFFFF;
-
-inline char Kind(uint64_t word) { return static_cast<char>(word >> 56); }
-// '{' / '[': the index just past the container.
-inline size_t After(uint64_t word) { return static_cast<uint32_t>(word); }
-// '{' / '[': the member / element count, possibly saturated.
-inline uint32_t Count(uint64_t word) {
-  return static_cast<uint32_t>(word >> 32) & kCountSaturated;
-}
-// '"': where the string's length prefix sits in the string buffer.
-inline size_t StringOffset(uint64_t word) { return word & kPayloadMask; }
-inline uint32_t StringLength(const uint8_t* strings, uint64_t word) {
-  uint32_t n;
-  std::memcpy(&n, strings + StringOffset(word), sizeof(n));
-  return n;
-}
-inline std::string_view String(const uint8_t* strings, uint64_t word) {
-  return std::string_view(
-      reinterpret_cast<const char*>(strings + StringOffset(word) + sizeof(uint32_t)),
-      StringLength(strings, word));
-}
-// 'l' / 'u' / 'd' at index i: the value word.
-template <typename T>
-T NumberAt(const uint64_t* t, size_t i) {
-  static_assert(sizeof(T) == sizeof(uint64_t));
-  T v;
-  std::memcpy(&v, &t[i + 1], sizeof(v));
-  return v;
+// Whether this simdjson lets a lone low-surrogate escape through (as ED B0..BF xx). simdjson
+// 3.0 rejects it, and the reference parser then handles the text; probed once, so the walk
+// only looks for strings to fix with a simdjson that needs it.
+bool SimdjsonKeepsLoneLowSurrogates() {
+  static const bool keeps = [] {
+    simdjson::dom::parser parser;
+    const std::string_view probe = R"(["\udc00"])";
+    return parser.parse(probe.data(), probe.size(), true).error() == simdjson::SUCCESS;
+  }();
+  return keeps;
 }
 
-// Index of the word after the value that starts at `i`.
-inline size_t Skip(const uint64_t* t, size_t i) {
-  switch (Kind(t[i])) {
-    case '{':
-    case '[':
-      return After(t[i]);
-    case 'l':
-    case 'u':
-    case 'd':
-      return i + 2;
-    default:
-      return i + 1;
-  }
-}
-
-// Members (object) or elements (array) of the container opening at `i`, counted one by one:
-// for counts the tape saturates.
-inline size_t CountChildren(const uint64_t* t, size_t i) {
-  const size_t close = After(t[i]) - 1;
-  size_t words = 0;  // keys and values for objects
-  for (size_t j = i + 1; j < close; j = Skip(t, j)) ++words;
-  return Kind(t[i]) == '{' ? words / 2 : words;
-}
-
-}  // namespace tape
-
-// Replays the tape as Builder events, for documents with repeated keys (the Builder merges
-// them: first place, last value). One linear pass with no recursion. Returns false to leave
-// the text to the reference parser.
-bool TapeToBuilder(const uint64_t* t, const uint8_t* strings, const ParseOptions& options,
-                   bool fix_surrogates, Builder& b) {
-  std::string fixed;
-  auto text_of = [&](uint64_t word) {
-    const std::string_view s = tape::String(strings, word);
-    return fix_surrogates ? ReplaceLoneLowSurrogates(s, &fixed) : s;
-  };
-  std::vector<bool> open_is_object;  // per open container
-  bool expect_key = false;           // the next word is a member's key
-  const size_t last = t[0] & tape::kPayloadMask;
-  for (size_t i = 1; i < last;) {
-    const uint64_t w = t[i];
-    const char kind = tape::Kind(w);
-    if (expect_key && kind == '"') {
-      b.Key(text_of(w));
-      expect_key = false;
-      ++i;
-      continue;
-    }
-    switch (kind) {
-      case '{':
-      case '[':
-        if (open_is_object.size() >= options.max_depth) return false;
-        open_is_object.push_back(kind == '{');
-        kind == '{' ? b.StartObject() : b.StartArray();
-        expect_key = kind == '{';
-        ++i;
-        continue;
-      case '}':
-        b.EndObject();
-        open_is_object.pop_back();
-        if (!options.allow_duplicate_keys && b.first_duplicate()) return false;
-        ++i;
-        break;
-      case ']':
-        b.EndArray();
-        open_is_object.pop_back();
-        ++i;
-        break;
-      case '"':
-        b.String(text_of(w));
-        ++i;
-        break;
-      case 'l':
-        b.Int(tape::NumberAt<int64_t>(t, i));
-        i += 2;
-        break;
-      case 'u':
-        // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
-        b.Double(static_cast<double>(tape::NumberAt<uint64_t>(t, i)));
-        i += 2;
-        break;
-      case 'd': {
-        const double d = tape::NumberAt<double>(t, i);
-        if (!std::isfinite(d) || d == 0) return false;  // as FastParse
-        b.Double(d);
-        i += 2;
-        break;
-      }
-      case 't':
-      case 'f':
-        b.Bool(kind == 't');
-        ++i;
-        break;
-      case 'n':
-        b.Null();
-        ++i;
-        break;
-      default:
-        return false;
-    }
-    // A value ended; inside an object a key comes next.
-    expect_key = !open_is_object.empty() && open_is_object.back();
-  }
-  return open_is_object.empty();
-}
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 
 }  // namespace
 
-// Builds the Document's nodes in one linear pass over the tape. A container's size is known
-// when it opens, so its node array is allocated once in the arena and filled in place; a
-// stack of open containers replaces recursion. Strings are copied from simdjson's string
-// buffer into one arena region in a few large chunks (the buffer is in tape order, so the
-// copied prefix grows as the walk goes) instead of one arena copy per string. The first
-// object with a repeated key stops the walk (kDuplicate); the Builder replay handles it.
+// Stage 2 over simdjson's stage-1 output. Stage 1 (SIMD, dispatched at run time to the CPU's
+// best kernel) validates UTF-8, rejects control characters in strings and unclosed strings,
+// and lists the offset of every structural character ({ } [ ] : ,) and of the first byte of
+// every scalar (a string's opening quote, a number, true/false/null), outside strings. Then
+// idx[n] == idx[n + 1] == text length (simdjson's sentinels). This walk checks the grammar
+// and builds the Document's nodes in the same pass: no tape in between (simdjson's own
+// stage 2 writes one, and a second walk read it back: 40% of the parse).
+//
+// The text is copied once into the Document's arena (with simdjson's padding after it):
+// stage 1 reads that copy, and every string without escapes is a view into it, so strings
+// are not copied one by one. Strings with escapes are decoded by simdjson's parse_string into
+// arena space of their own. Children of open containers wait on a node stack; a closing
+// bracket moves them into one arena array (objects with more than kIndexedObjectMin members
+// get their sorted index there too).
+//
+// What it leaves to the reference parser (Run returns false; the text is then parsed by
+// RapidJSON, which accepts it or words the error): any syntax error, nesting deeper than
+// the caller's limit, repeated keys, lone surrogate escapes, "-0", and numbers that are
+// zero, out of a double's range, or that std::from_chars does not take whole.
 struct internal::FastParse {
-  enum Result { kOk, kDuplicate, kRefuse };
-
-  // A container that is open but not the innermost one (the innermost lives in registers).
   struct Frame {
-    Node* container;  // size and member/element array already set
-    uint32_t next;    // the child being filled
-    uint64_t seen;    // KeyBit of every key so far (small objects)
+    size_t start;   // node stack index of the container's first child
+    uint64_t seen;  // KeyBit of every key so far (small objects)
+    bool object;
   };
 
-  // `frames`: room for `frame_count` open containers (deeper input is refused).
-  // `string_bytes`: an upper bound of the used part of `strings` (and within its allocation).
-  // Counts >= `saturated_from` are recounted from the tape (tests lower it to cover that path).
-  FastParse(Arena& arena, const uint64_t* tape, const uint8_t* strings, size_t string_bytes,
-            const ParseOptions& options, bool fix_surrogates, uint32_t saturated_from,
-            Frame* frames, size_t frame_count)
-      : arena_(arena), tape_(tape), strings_(strings), string_bytes_(string_bytes),
-        max_depth_(std::min(options.max_depth, frame_count)), fix_(fix_surrogates),
-        saturated_from_(saturated_from), frames_(frames) {}
+  struct Scratch {
+    std::unique_ptr<simdjson::internal::dom_parser_implementation> stage1;
+    size_t capacity = 0;
+    std::vector<Node> nodes;
+    std::vector<Frame> frames;
+  };
 
-  static Document Make(std::unique_ptr<Arena> arena, const Node* root) {
+  static std::optional<Document> Parse(std::string_view text, const ParseOptions& options) {
+    thread_local Scratch reused;
+    std::optional<Scratch> own;
+    Scratch* scratch = &reused;
+    if (text.size() > kReusedParserMaxBytes) scratch = &own.emplace();
+    if (!scratch->stage1 || scratch->capacity < text.size()) {
+      const size_t capacity = std::max<size_t>(text.size(), 4096);
+      if (!scratch->stage1) {
+        // The depth is simdjson's stage-2 business; stage 1 ignores it.
+        if (simdjson::get_active_implementation()->create_dom_parser_implementation(
+                capacity, 1, scratch->stage1) != simdjson::SUCCESS) {
+          scratch->stage1.reset();
+          return std::nullopt;
+        }
+      } else if (scratch->stage1->set_capacity(capacity) != simdjson::SUCCESS) {
+        scratch->stage1.reset();
+        scratch->capacity = 0;
+        return std::nullopt;
+      }
+      scratch->capacity = capacity;
+    }
+    // The first arena block holds the text copy and, for typical Kubernetes JSON (about one
+    // structural character per 8 bytes, 24 bytes per node), all the nodes.
+    const size_t len = text.size();
+    auto arena = std::make_unique<Arena>(len * 4 + simdjson::SIMDJSON_PADDING + 1024);
+    char* buf = static_cast<char*>(arena->Allocate(len + simdjson::SIMDJSON_PADDING, 64));
+    std::memcpy(buf, text.data(), len);
+    std::memset(buf + len, 0, simdjson::SIMDJSON_PADDING);
+    simdjson::internal::dom_parser_implementation& s1 = *scratch->stage1;
+    if (s1.stage1(reinterpret_cast<const uint8_t*>(buf), len, simdjson::stage1_mode::regular) !=
+        simdjson::SUCCESS) {
+      return std::nullopt;
+    }
+    FastParse fast(*arena, buf, s1, options, *scratch);
+    Node* root = arena->New<Node>();
+    const bool ok = fast.Run(root);
+    if (scratch->nodes.size() > kKeptScratchNodes) {
+      scratch->nodes = std::vector<Node>();
+      scratch->frames = std::vector<Frame>();
+    }
+    if (!ok) return std::nullopt;
     Document doc;
     doc.arena_ = std::move(arena);
     doc.root_ = root;
     return doc;
   }
 
-  // Fills `*root` from the value at tape index 1.
-  Result Run(Node* root) { return fix_ ? Walk<true>(root) : Walk<false>(root); }
-
  private:
-  // Run, with the lone-surrogate fix compiled in or out of the per-string path.
-  template <bool kFix>
-  Result Walk(Node* root) {
-    copy_ = static_cast<char*>(arena_.Allocate(string_bytes_, 1));
-    const uint64_t* const t = tape_;
-    size_t i = 1;
-    size_t depth = 0;  // open containers
-    // The innermost open container (when depth > 0): its node and the child being filled.
-    Node* cur = nullptr;
-    uint32_t next = 0;
-    uint64_t seen = 0;  // KeyBit of the keys so far when `cur` is a small object
-    Node* out = root;
+  FastParse(Arena& arena, char* buf, const simdjson::internal::dom_parser_implementation& s1,
+            const ParseOptions& options, Scratch& scratch)
+      : arena_(arena), buf_(buf), idx_(s1.structural_indexes.get()),
+        n_(s1.n_structural_indexes), s1_(s1), max_depth_(options.max_depth),
+        fix_(SimdjsonKeepsLoneLowSurrogates()), scratch_(scratch) {
+    if (scratch_.nodes.size() < 256) scratch_.nodes.resize(256);
+    base_ = scratch_.nodes.data();
+    end_ = base_ + scratch_.nodes.size();
+  }
+
+  // Fills `*root`; false leaves the text to the reference parser. Each value is written
+  // straight into its slot: `*root`, or the top of the node stack. The stack's top and end
+  // live in locals (members would be reloaded after every node store), and the per-token
+  // helpers are inlined into this one loop.
+  bool Run(Node* root) {
+    const char* const buf = buf_;
+    const uint32_t* const idx = idx_;
+    Node* top = base_;
+    Node* end = end_;
+    uint32_t i = 0;    // the structural being read
+    size_t depth = 0;  // open containers; the innermost is frame == &frames_[depth - 1]
+    Frame* frame = nullptr;
+    Node* out = root;  // where the next value goes
     for (;;) {
-      // Fill *out from the value at t[i] and move i past it; a container with children is
-      // opened and the loop goes on with its first child.
-      const uint64_t w = t[i];
-      switch (tape::Kind(w)) {
+      // The value at idx[i]: a scalar into *out, or a container opened.
+      switch (buf[idx[i]]) {
+        case '{':
+        case '[': {
+          if (depth >= max_depth_) return false;  // an empty container counts too
+          const bool object = buf[idx[i]] == '{';
+          if (buf[idx[i + 1]] == (object ? '}' : ']')) {  // empty
+            *out = Blank(object ? Type::kObject : Type::kArray, 0);
+            i += 2;
+            break;
+          }
+          if (depth > 0) ++top;  // *out (the stack top) keeps the container's own node
+          if (depth == scratch_.frames.size()) scratch_.frames.resize(depth * 2 + 16);
+          frame = &scratch_.frames[depth++];
+          *frame = Frame{static_cast<size_t>(top - base_), 0, object};
+          ++i;
+          if (object && !Key(*frame, &i, &top, &end)) return false;
+          if (top == end) Grow(&top, &end);
+          out = top;
+          continue;  // the first child
+        }
         case '"':
-          if (!StringNode<kFix>(w, out)) return kRefuse;
+          if (!String(i, out)) return false;
           ++i;
           break;
-        case 'l':
-          Put(out, Blank(Type::kInt, 0)).i = tape::NumberAt<int64_t>(t, i);
-          i += 2;
-          break;
-        case 'u': {
-          // Above INT64_MAX: a double, as Kubernetes does (correctly rounded, as from_chars).
-          Put(out, Blank(Type::kDouble, 0)).d = static_cast<double>(tape::NumberAt<uint64_t>(t, i));
-          i += 2;
-          break;
-        }
-        case 'd': {
-          // Zero goes to the reference parser: RapidJSON rejects a zero with an exponent above
-          // 308 (0e309), which simdjson reads as 0.
-          const double d = tape::NumberAt<double>(t, i);
-          if (!std::isfinite(d) || d == 0) return kRefuse;
-          Put(out, Blank(Type::kDouble, 0)).d = d;
-          i += 2;
-          break;
-        }
         case 't':
+          if (!Atom(i, "true", 4)) return false;
+          *out = Blank(Type::kBool, 0);
+          out->b = true;
+          ++i;
+          break;
         case 'f':
-          Put(out, Blank(Type::kBool, 0)).b = tape::Kind(w) == 't';
+          if (!Atom(i, "false", 5)) return false;
+          *out = Blank(Type::kBool, 0);
           ++i;
           break;
         case 'n':
-          Put(out, Blank(Type::kNull, 0));
+          if (!Atom(i, "null", 4)) return false;
+          *out = Blank(Type::kNull, 0);
           ++i;
           break;
-        case '{':
-        case '[': {
-          if (depth >= max_depth_) return kRefuse;
-          const bool object = tape::Kind(w) == '{';
-          size_t n = tape::Count(w);
-          if (n >= saturated_from_) n = tape::CountChildren(t, i);
-          if (n > std::numeric_limits<uint32_t>::max()) return kRefuse;
-          const Type type = object ? Type::kObject : Type::kArray;
-          if (n == 0) {
-            Put(out, Blank(type, 0));
-            i = tape::After(w);
-            break;
-          }
-          if (depth > 0) frames_[depth - 1] = Frame{cur, next, seen};
-          ++depth;
-          cur = out;
-          next = 0;
-          seen = 0;
-          if (object) {
-            const bool indexed = n > internal::kIndexedObjectMin;
-            Member* members = static_cast<Member*>(arena_.Allocate(
-                n * sizeof(Member) + (indexed ? n * sizeof(uint32_t) : 0), alignof(Member)));
-            Put(out, Blank(type, static_cast<uint32_t>(n))).members = members;
-            if (!StringNode<kFix>(t[i + 1], &members[0].key)) return kRefuse;
-            seen = KeyBit(members[0].key);
-            out = &members[0].value;
-            i += 2;
-          } else {
-            Node* elems = arena_.NewArray<Node>(n);
-            Put(out, Blank(type, static_cast<uint32_t>(n))).elems = elems;
-            out = elems;
-            i += 1;
-          }
-          continue;
-        }
         default:
-          return kRefuse;
-      }
-      // A value is complete: go to the next child, closing every container it completes.
-      for (;;) {
-        if (depth == 0) {
-          CG_DCHECK(tape::Kind(t[i]) == 'r');
-          return kOk;
-        }
-        if (++next < cur->size) {
-          if (cur->type == Type::kObject) {
-            Member* m = const_cast<Member*>(cur->members) + next;
-            if (!StringNode<kFix>(t[i], &m->key)) return kRefuse;
-            if (cur->size <= internal::kIndexedObjectMin) {  // small: check the key now
-              const uint64_t bit = KeyBit(m->key);
-              if ((seen & bit) != 0 && RepeatsEarlierKey(cur->members, next)) return kDuplicate;
-              seen |= bit;
-            }
-            out = &m->value;
-            ++i;
-          } else {
-            out = const_cast<Node*>(cur->elems) + next;
-          }
+          if (!Number(i, out)) return false;
+          ++i;
           break;
+      }
+      // *out is complete: keep it, then close every container that ends here.
+      for (;;) {
+        if (depth == 0) return i == n_;  // nothing but white space after the root
+        ++top;
+        const char c = buf[idx[i]];
+        if (c == ',') {
+          ++i;
+          if (frame->object && !Key(*frame, &i, &top, &end)) return false;
+          if (top == end) Grow(&top, &end);
+          out = top;
+          break;  // the next child
         }
-        CG_DCHECK(tape::Kind(t[i]) == (cur->type == Type::kObject ? '}' : ']'));
-        ++i;  // the closing word
-        if (cur->type == Type::kObject && cur->size > internal::kIndexedObjectMin &&
-            !IndexHasNoRepeats(cur)) {
-          return kDuplicate;
-        }
-        if (--depth > 0) {
-          cur = frames_[depth - 1].container;
-          next = frames_[depth - 1].next;
-          seen = frames_[depth - 1].seen;
-        }
+        if (c != (frame->object ? '}' : ']')) return false;
+        ++i;
+        Node* const first = base_ + frame->start;
+        const size_t count = static_cast<size_t>(top - first);
+        top = first;
+        --depth;
+        out = depth > 0 ? --top : root;  // the slot reserved when the container opened
+        if (!Close(frame->object, first, count, out)) return false;
+        frame = depth > 0 ? &scratch_.frames[depth - 1] : nullptr;
       }
     }
+  }
+
+  // A member's key and its colon at idx[*i]: the key node goes on the stack.
+  [[gnu::always_inline]] bool Key(Frame& frame, uint32_t* i, Node** top, Node** end) {
+    if (buf_[idx_[*i]] != '"') return false;
+    if (*top == *end) Grow(top, end);
+    Node* const key = *top;
+    if (!String(*i, key)) return false;
+    if (buf_[idx_[*i + 1]] != ':') return false;
+    *i += 2;
+    // Small objects check for a repeated key now; large ones when their index is built.
+    const Node* const first = base_ + frame.start;
+    if (key - first < 2 * static_cast<ptrdiff_t>(kIndexedObjectMin)) {
+      const uint64_t bit = KeyBit(*key);
+      if ((frame.seen & bit) != 0 && RepeatsEarlierKey(first, key)) return false;
+      frame.seen |= bit;
+    }
+    ++*top;
+    return true;
+  }
+
+  // A complete container: moves its `count` children from `first` on into the arena and
+  // writes its node to `*out`.
+  bool Close(bool object, const Node* first, size_t count, Node* out) {
+    if (object) {
+      const size_t members = count / 2;
+      if (members > std::numeric_limits<uint32_t>::max()) return false;
+      const bool indexed = members > kIndexedObjectMin;
+      Member* m = static_cast<Member*>(arena_.Allocate(
+          members * sizeof(Member) + (indexed ? members * sizeof(uint32_t) : 0), alignof(Member)));
+      CopyNodes(reinterpret_cast<Node*>(m), first, count);
+      *out = Blank(Type::kObject, static_cast<uint32_t>(members));
+      out->members = m;
+      return !indexed || IndexHasNoRepeats(out);
+    }
+    if (count > std::numeric_limits<uint32_t>::max()) return false;
+    Node* elems = static_cast<Node*>(arena_.Allocate(count * sizeof(Node), alignof(Node)));
+    CopyNodes(elems, first, count);
+    *out = Blank(Type::kArray, static_cast<uint32_t>(count));
+    out->elems = elems;
+    return true;
+  }
+
+  // Most containers have a few children: a plain loop beats a call to memcpy (whose size
+  // dispatch showed as 2% of a webhook request's CPU).
+  [[gnu::always_inline]] static void CopyNodes(Node* to, const Node* from, size_t n) {
+    if (n > 32) {
+      std::memcpy(static_cast<void*>(to), from, n * sizeof(Node));
+      return;
+    }
+    for (size_t k = 0; k < n; ++k) to[k] = from[k];
+  }
+
+  // Doubles the node stack (the nodes move; frames hold indexes).
+  [[gnu::noinline]] void Grow(Node** top, Node** end) {
+    const size_t used = static_cast<size_t>(*top - base_);
+    scratch_.nodes.resize(scratch_.nodes.size() * 2);
+    base_ = scratch_.nodes.data();
+    *top = base_ + used;
+    *end = base_ + scratch_.nodes.size();
+  }
+
+  // Whether only JSON white space lies between `end` (just past a scalar) and the next
+  // structural. Stage 1 marks only the first byte of a run of scalar bytes, so this is what
+  // rejects `truex`, `01` and `1"a"`.
+  [[gnu::always_inline]] bool EndsAt(uint32_t end, uint32_t i) const {
+    const uint32_t next = idx_[i + 1];
+    if (end == next) return true;  // compact JSON
+    while (end < next && IsJsonSpace(buf_[end])) ++end;
+    return end == next;
+  }
+
+  [[gnu::always_inline]] bool Atom(uint32_t i, const char* word, uint32_t n) const {
+    const uint32_t at = idx_[i];
+    return std::memcmp(buf_ + at, word, n) == 0 && EndsAt(at + n, i);  // padding: n in range
+  }
+
+  // The string whose opening quote is idx[i]. Unlike after a scalar, stage 1 marks whatever
+  // follows a closing quote (`"a"x`, `"a""b"`: both tested), so a string needs no EndsAt.
+  [[gnu::always_inline]] bool String(uint32_t i, Node* out) {
+    char* const start = buf_ + idx_[i] + 1;
+    const char* q = FindQuoteOrBackslash(start);
+    if (*q == '"') [[likely]] {  // no escapes: a view into the text copy
+      *out = Blank(Type::kString, static_cast<uint32_t>(q - start));
+      out->s = start;
+      return true;
+    }
+    return EscapedString(i, out);
+  }
+
+  // The same for a string with an escape: simdjson's parse_string decodes it into arena space
+  // of its own, up to the closing quote (stage 1 has checked there is one). The next
+  // structural lies after that quote, so it bounds the escaped length.
+  [[gnu::noinline]] bool EscapedString(uint32_t i, Node* out) {
+    const char* const start = buf_ + idx_[i] + 1;
+    const size_t bound = static_cast<size_t>(buf_ + idx_[i + 1] - start);
+    uint8_t* dst = static_cast<uint8_t*>(arena_.Allocate(bound + simdjson::SIMDJSON_PADDING, 1));
+    const uint8_t* end = s1_.parse_string(reinterpret_cast<const uint8_t*>(start), dst);
+    if (end == nullptr) return false;  // a bad escape or a lone surrogate
+    const size_t n = static_cast<size_t>(end - dst);
+    char* s = reinterpret_cast<char*>(dst);
+    if (fix_) ReplaceLoneLowSurrogatesInPlace(s, n);
+    *out = Blank(Type::kString, static_cast<uint32_t>(n));
+    out->s = s;
+    return true;
+  }
+
+  // The first '"' or '\' at or after `p`. The caller knows one lies before the padding.
+  static const char* FindQuoteOrBackslash(const char* p) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    for (;; p += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const int mask = _mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+      if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+#else
+    while (*p != '"' && *p != '\\') ++p;
+    return p;
+#endif
+  }
+
+  // The number that starts at idx[i], with RFC 8259's grammar: an integer literal that fits
+  // int64 becomes kInt, every other number kDouble.
+  bool Number(uint32_t i, Node* out) const {
+    const char* const s = buf_ + idx_[i];
+    const char* p = s;
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    const char* const digits = p;
+    uint64_t v = 0;
+    if (*p == '0') {
+      ++p;
+    } else if (IsDigit(*p)) {
+      do {
+        v = v * 10 + static_cast<uint64_t>(*p - '0');  // wraps past 19 digits; unused then
+        ++p;
+      } while (IsDigit(*p));
+    } else {
+      return false;
+    }
+    const size_t int_digits = static_cast<size_t>(p - digits);
+    bool integer = true;
+    if (*p == '.') {
+      ++p;
+      if (!IsDigit(*p)) return false;
+      while (IsDigit(*p)) ++p;
+      integer = false;
+    }
+    if (*p == 'e' || *p == 'E') {
+      ++p;
+      if (*p == '+' || *p == '-') ++p;
+      if (!IsDigit(*p)) return false;
+      while (IsDigit(*p)) ++p;
+      integer = false;
+    }
+    if (!EndsAt(static_cast<uint32_t>(p - buf_), i)) return false;
+    // 19 digits always fit a uint64; int64 takes up to 2^63 - 1, or 2^63 when negative.
+    if (integer && int_digits <= 19) {
+      const uint64_t limit = uint64_t{std::numeric_limits<int64_t>::max()} + (negative ? 1 : 0);
+      if (v <= limit) {
+        if (negative && v == 0) return false;  // "-0": the reference parser decides
+        *out = Blank(Type::kInt, 0);
+        out->i = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+        return true;
+      }
+    }
+    // Correctly rounded (libstdc++ uses fast_float). Zero goes to the reference parser:
+    // RapidJSON rejects a zero with an exponent above 308 (0e309).
+    double d;
+    const std::from_chars_result r = std::from_chars(s, p, d);
+    if (r.ec != std::errc() || r.ptr != p || !std::isfinite(d) || d == 0) return false;
+    *out = Blank(Type::kDouble, 0);
+    out->d = d;
+    return true;
   }
 
   // A node with no position and a zero payload.
@@ -1034,12 +1101,6 @@ struct internal::FastParse {
     n.i = 0;
     return n;
   }
-  // Stores `n` at `out` (typed stores, unlike a memset, cannot alias the walk's own state)
-  // and returns it so the caller can set the payload.
-  static Node& Put(Node* out, const Node& n) {
-    *out = n;
-    return *out;
-  }
 
   // One of 64 bits chosen by the key's length and first and last bytes: equal keys have
   // the same bit, so an object whose keys have all different bits has no repeated key.
@@ -1050,11 +1111,11 @@ struct internal::FastParse {
     return uint64_t{1} << (mix & 63);
   }
 
-  // Whether key `k` equals one of the keys before it.
-  static bool RepeatsEarlierKey(const Member* members, uint32_t k) {
-    const std::string_view key = KeyOf(members[k].key);
-    for (uint32_t j = 0; j < k; ++j) {
-      if (KeyEq(KeyOf(members[j].key), key)) return true;
+  // Whether `*key` equals a key of the open object whose children start at `first`.
+  static bool RepeatsEarlierKey(const Node* first, const Node* key) {
+    const std::string_view k = KeyOf(*key);
+    for (const Node* n = first; n < key; n += 2) {
+      if (KeyEq(KeyOf(*n), k)) return true;
     }
     return false;
   }
@@ -1074,114 +1135,23 @@ struct internal::FastParse {
     return true;
   }
 
-  // Points `*out` at the string's copy, extending the copied prefix of the string buffer when
-  // the string lies beyond it. False when the string is beyond the bound (not expected).
-  template <bool kFix>
-  bool StringNode(uint64_t w, Node* out) {
-    const size_t offset = tape::StringOffset(w) + sizeof(uint32_t);
-    const uint32_t len = tape::StringLength(strings_, w);
-    const size_t end = offset + len;
-    if (end > copied_) {
-      if (end > string_bytes_) return false;
-      const size_t upto = std::min(string_bytes_, std::max(end, copied_ + kCopyChunk));
-      std::memcpy(copy_ + copied_, strings_ + copied_, upto - copied_);
-      copied_ = upto;
-    }
-    char* s = copy_ + offset;
-    Put(out, Blank(Type::kString, len)).s = s;
-    if (kFix) ReplaceLoneLowSurrogatesInPlace(s, len);
-    return true;
-  }
-
-  static constexpr size_t kCopyChunk = 4096;
-
   Arena& arena_;
-  const uint64_t* const tape_;
-  const uint8_t* const strings_;
-  const size_t string_bytes_;
-  const size_t max_depth_;  // the caller's limit, or the frame count when smaller
-  const bool fix_;
-  const uint32_t saturated_from_;
-  Frame* const frames_;   // the open containers outside the innermost one
-  char* copy_ = nullptr;  // arena copy of strings_[0, string_bytes_)
-  size_t copied_ = 0;     // strings_[0, copied_) is in copy_
+  char* const buf_;              // the padded text copy in the arena
+  const uint32_t* const idx_;    // stage 1's structural offsets
+  const uint32_t n_;             // their number (idx_[n_] is the text length)
+  const simdjson::internal::dom_parser_implementation& s1_;
+  const size_t max_depth_;
+  const bool fix_;               // replace lone low surrogates (a simdjson that keeps them)
+  Scratch& scratch_;
+  Node* base_;                   // scratch_.nodes: children of the open containers
+  Node* end_;
 };
 
 namespace {
 
-// simdjson's own nesting limit for the fast path (deeper text goes to the reference parser).
-constexpr size_t kSimdMaxDepth = 1024;
-// Texts up to this size reuse a per-thread simdjson parser (its buffers grow to the largest
-// text seen); larger ones get a parser of their own, freed after the parse.
-constexpr size_t kReusedParserMaxBytes = 1 << 20;
-
-// Whether this simdjson lets a lone low-surrogate escape through (as ED B0..BF xx). simdjson
-// 3.0 rejects it, and the reference parser then handles the text; probed once, so the walk
-// only looks for strings to fix with a simdjson that needs it.
-bool SimdjsonKeepsLoneLowSurrogates() {
-  static const bool keeps = [] {
-    simdjson::dom::parser parser;
-    const std::string_view probe = R"(["\udc00"])";
-    return parser.parse(probe.data(), probe.size(), true).error() == simdjson::SUCCESS;
-  }();
-  return keeps;
-}
-
 // The fast path: the Document, or nullopt when the reference parser must decide.
-std::optional<Document> ParseFast(std::string_view text, const ParseOptions& options,
-                                  uint32_t saturated_from = tape::kCountSaturated) {
-  thread_local simdjson::dom::parser reused(kReusedParserMaxBytes);
-  std::optional<simdjson::dom::parser> own;
-  simdjson::dom::parser* parser = &reused;
-  if (text.size() > kReusedParserMaxBytes) {
-    parser = &own.emplace(text.size());
-  }
-  if (parser->max_depth() != kSimdMaxDepth || parser->capacity() < text.size()) {
-    if (parser->allocate(std::max(text.size(), parser->capacity()), kSimdMaxDepth) !=
-        simdjson::SUCCESS) {
-      return std::nullopt;
-    }
-  }
-  if (parser->parse(text.data(), text.size(), true).error() != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  const uint64_t* t = parser->doc.tape.get();
-  const uint8_t* strings = parser->doc.string_buf.get();
-  const size_t words = (t[0] & tape::kPayloadMask) + 1;
-  // Bound of the used string buffer: each string takes its 4-byte length, its bytes (no more
-  // than its escaped form in the text) and a NUL; simdjson allocates 5/3 of the capacity
-  // (>= text size) plus padding.
-  const size_t string_bytes =
-      std::min(text.size() + 3 * words, 5 * text.size() / 3 + simdjson::SIMDJSON_PADDING);
-  // One block: a node (24 bytes) per word at most, object indexes, the strings. Capped at a
-  // few times the text, so a hostile text (say 64 MiB of numbers) does not reserve its whole
-  // worst case up front; such a Document grows the arena block by block instead.
-  const size_t arena_bytes =
-      std::min(words * 32 + string_bytes + 256, text.size() * 6 + 4096);
-  const bool may_have_escapes =
-      SimdjsonKeepsLoneLowSurrogates() && text.find("\\u") != std::string_view::npos;
-  {
-    thread_local std::vector<internal::FastParse::Frame> frames;
-    if (frames.size() < kSimdMaxDepth + 1) frames.resize(kSimdMaxDepth + 1);
-    auto arena = std::make_unique<Arena>(arena_bytes);
-    internal::FastParse fast(*arena, t, strings, string_bytes, options, may_have_escapes,
-                             saturated_from, frames.data(), frames.size());
-    Node* top = arena->New<Node>();
-    switch (fast.Run(top)) {
-      case internal::FastParse::kOk:
-        return internal::FastParse::Make(std::move(arena), top);
-      case internal::FastParse::kRefuse:
-        return std::nullopt;
-      case internal::FastParse::kDuplicate:
-        if (!options.allow_duplicate_keys) return std::nullopt;
-        break;  // the Builder replay merges repeated keys
-    }
-  }
-  Builder builder(arena_bytes);
-  if (!TapeToBuilder(t, strings, options, may_have_escapes, builder)) {
-    return std::nullopt;
-  }
-  return builder.Finish();
+std::optional<Document> ParseFast(std::string_view text, const ParseOptions& options) {
+  return internal::FastParse::Parse(text, options);
 }
 
 }  // namespace
@@ -1212,10 +1182,9 @@ StatusOr<Document> ParseReferenceForTest(std::string_view text, const ParseOptio
   return ParseReference(text, options);
 }
 
-std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options,
-                                         bool recount_containers) {
+std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options) {
   if (text.size() > options.max_bytes) return std::nullopt;
-  return ParseFast(text, options, recount_containers ? 0 : tape::kCountSaturated);
+  return ParseFast(text, options);
 }
 
 }  // namespace internal

@@ -77,7 +77,7 @@ static_assert(sizeof(Member) == 48);
 // Objects with more members than this carry a sorted index (binary search in Find).
 inline constexpr uint32_t kIndexedObjectMin = 16;
 
-struct FastParse;  // json.cc: builds Documents from simdjson's DOM
+struct FastParse;  // json.cc: builds Documents over simdjson's stage-1 index
 
 // Find for indexed objects (out of line; REQUIRES obj->size > kIndexedObjectMin).
 const Node* FindIndexed(const Node* obj, std::string_view key);
@@ -117,11 +117,9 @@ namespace internal {
 // Test hooks for differential checks (json_test.cc, fuzz/json_fuzzer.cc); Parse is the API.
 // The RapidJSON reference parser alone (Parse's answer for everything the fast path defers).
 StatusOr<Document> ParseReferenceForTest(std::string_view text, const ParseOptions& options);
-// The simdjson fast path alone: nullopt where Parse would ask the reference parser. With
-// `recount_containers`, every container is counted from the tape as if simdjson had
-// saturated its count (a path real input reaches only at 16M members).
-std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options,
-                                         bool recount_containers);
+// The fast path alone (simdjson's stage 1, our stage 2): nullopt where Parse would ask the
+// reference parser.
+std::optional<Document> ParseFastForTest(std::string_view text, const ParseOptions& options);
 }  // namespace internal
 
 // A read-only view of one JSON value inside a Document. Trivially copyable (one pointer).

@@ -50,6 +50,9 @@ class Http1Session::Parser final : public http::basic_parser<true> {
   std::string content_type;
   bool expect_continue = false;
   int version = 11;
+  // Set by a put() whose bytes hold the whole Content-Length body: a view into those bytes
+  // (valid until put()'s caller lets go of them) instead of a copy into `*body_`.
+  std::string_view whole_body;
 
  private:
   void on_request_impl(http::verb m, beast::string_view method_str, beast::string_view t,
@@ -77,10 +80,15 @@ class Http1Session::Parser final : public http::basic_parser<true> {
   void on_body_init_impl(const boost::optional<std::uint64_t>& length,
                          beast::error_code&) override {
     body_->clear();
+    body_length_ = length ? *length : 0;
     if (length) body_->reserve(static_cast<size_t>(std::min<uint64_t>(*length, max_body_)));
   }
   size_t on_body_impl(beast::string_view s, beast::error_code&) override {
-    body_->append(s.data(), s.size());
+    if (body_->empty() && body_length_ != 0 && s.size() == body_length_) {
+      whole_body = std::string_view(s.data(), s.size());  // the usual case: no copy
+    } else {
+      body_->append(s.data(), s.size());
+    }
     return s.size();
   }
   void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
@@ -92,6 +100,7 @@ class Http1Session::Parser final : public http::basic_parser<true> {
 
   std::string* body_;
   size_t max_body_;
+  uint64_t body_length_ = 0;  // Content-Length (0: none, or chunked)
 };
 
 Http1Session::Http1Session(HttpApp* app, Http1Limits limits) : app_(app), limits_(limits) {}
@@ -144,6 +153,7 @@ size_t Http1Session::Parse(std::string_view data, std::string* out) {
     ++requests_started_;
   }
   beast::error_code ec;
+  parser_->whole_body = {};  // a view from an earlier put() would point at released bytes
   size_t used = parser_->put(boost::asio::const_buffer(data.data(), data.size()), ec);
   if (ec == http::error::need_more) {
     // Beast reports need_more with 0 bytes used until the header is complete; a header larger
@@ -193,7 +203,8 @@ size_t Http1Session::Parse(std::string_view data, std::string* out) {
   }
   if (!parser_->is_done()) return used;
   req.body_pending = false;
-  req.body = body_;
+  // A body that came whole in this put() is read where it lies in `data`.
+  req.body = parser_->whole_body.empty() ? std::string_view(body_) : parser_->whole_body;
   app_->OnRequest(req, &res_);
   bool keep_alive = parser_->keep_alive() && !Draining() && !res_.close;
   // An HTTP/1.0 client keeps the connection only when the answer says so.
