@@ -719,18 +719,6 @@ constexpr size_t kReusedParserMaxBytes = 1 << 20;
 // A per-thread node stack that grew past this many nodes is freed after the parse.
 constexpr size_t kKeptScratchNodes = 1 << 16;
 
-// Whether this simdjson lets a lone low-surrogate escape through (as ED B0..BF xx). simdjson
-// 3.0 rejects it, and the reference parser then handles the text; probed once, so the walk
-// only looks for strings to fix with a simdjson that needs it.
-bool SimdjsonKeepsLoneLowSurrogates() {
-  static const bool keeps = [] {
-    simdjson::dom::parser parser;
-    const std::string_view probe = R"(["\udc00"])";
-    return parser.parse(probe.data(), probe.size(), true).error() == simdjson::SUCCESS;
-  }();
-  return keeps;
-}
-
 inline bool IsJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 
@@ -757,8 +745,7 @@ inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 // zero, out of a double's range, or that std::from_chars does not take whole.
 struct internal::FastParse {
   struct Frame {
-    size_t start;   // node stack index of the container's first child
-    uint64_t seen;  // KeyBit of every key so far (small objects)
+    size_t start;  // node stack index of the container's first child
     bool object;
   };
 
@@ -820,8 +807,7 @@ struct internal::FastParse {
   FastParse(Arena& arena, char* buf, const simdjson::internal::dom_parser_implementation& s1,
             const ParseOptions& options, Scratch& scratch)
       : arena_(arena), buf_(buf), idx_(s1.structural_indexes.get()),
-        n_(s1.n_structural_indexes), s1_(s1), max_depth_(options.max_depth),
-        fix_(SimdjsonKeepsLoneLowSurrogates()), scratch_(scratch) {
+        n_(s1.n_structural_indexes), max_depth_(options.max_depth), scratch_(scratch) {
     if (scratch_.nodes.size() < 256) scratch_.nodes.resize(256);
     base_ = scratch_.nodes.data();
     end_ = base_ + scratch_.nodes.size();
@@ -855,9 +841,9 @@ struct internal::FastParse {
           if (depth > 0) ++top;  // *out (the stack top) keeps the container's own node
           if (depth == scratch_.frames.size()) scratch_.frames.resize(depth * 2 + 16);
           frame = &scratch_.frames[depth++];
-          *frame = Frame{static_cast<size_t>(top - base_), 0, object};
+          *frame = Frame{static_cast<size_t>(top - base_), object};
           ++i;
-          if (object && !Key(*frame, &i, &top, &end)) return false;
+          if (object && !Key(&i, &top, &end)) return false;
           if (top == end) Grow(&top, &end);
           out = top;
           continue;  // the first child
@@ -894,7 +880,7 @@ struct internal::FastParse {
         const char c = buf[idx[i]];
         if (c == ',') {
           ++i;
-          if (frame->object && !Key(*frame, &i, &top, &end)) return false;
+          if (frame->object && !Key(&i, &top, &end)) return false;
           if (top == end) Grow(&top, &end);
           out = top;
           break;  // the next child
@@ -913,20 +899,13 @@ struct internal::FastParse {
   }
 
   // A member's key and its colon at idx[*i]: the key node goes on the stack.
-  [[gnu::always_inline]] bool Key(Frame& frame, uint32_t* i, Node** top, Node** end) {
+  [[gnu::always_inline]] bool Key(uint32_t* i, Node** top, Node** end) {
     if (buf_[idx_[*i]] != '"') return false;
     if (*top == *end) Grow(top, end);
     Node* const key = *top;
     if (!String(*i, key)) return false;
     if (buf_[idx_[*i + 1]] != ':') return false;
     *i += 2;
-    // Small objects check for a repeated key now; large ones when their index is built.
-    const Node* const first = base_ + frame.start;
-    if (key - first < 2 * static_cast<ptrdiff_t>(kIndexedObjectMin)) {
-      const uint64_t bit = KeyBit(*key);
-      if ((frame.seen & bit) != 0 && RepeatsEarlierKey(first, key)) return false;
-      frame.seen |= bit;
-    }
     ++*top;
     return true;
   }
@@ -938,6 +917,7 @@ struct internal::FastParse {
       const size_t members = count / 2;
       if (members > std::numeric_limits<uint32_t>::max()) return false;
       const bool indexed = members > kIndexedObjectMin;
+      if (!indexed && members > 1 && HasRepeatedKey(first, members)) return false;
       Member* m = static_cast<Member*>(arena_.Allocate(
           members * sizeof(Member) + (indexed ? members * sizeof(uint32_t) : 0), alignof(Member)));
       CopyNodes(reinterpret_cast<Node*>(m), first, count);
@@ -1000,21 +980,128 @@ struct internal::FastParse {
     return EscapedString(i, out);
   }
 
-  // The same for a string with an escape: simdjson's parse_string decodes it into arena space
-  // of its own, up to the closing quote (stage 1 has checked there is one). The next
-  // structural lies after that quote, so it bounds the escaped length.
+  // The same for a string with an escape: decoded into arena space of its own, up to the
+  // closing quote (stage 1 has checked there is one). The next structural lies after that
+  // quote, so it bounds the escaped length.
   [[gnu::noinline]] bool EscapedString(uint32_t i, Node* out) {
     const char* const start = buf_ + idx_[i] + 1;
     const size_t bound = static_cast<size_t>(buf_ + idx_[i + 1] - start);
-    uint8_t* dst = static_cast<uint8_t*>(arena_.Allocate(bound + simdjson::SIMDJSON_PADDING, 1));
-    const uint8_t* end = s1_.parse_string(reinterpret_cast<const uint8_t*>(start), dst);
-    if (end == nullptr) return false;  // a bad escape or a lone surrogate
-    const size_t n = static_cast<size_t>(end - dst);
-    char* s = reinterpret_cast<char*>(dst);
-    if (fix_) ReplaceLoneLowSurrogatesInPlace(s, n);
-    *out = Blank(Type::kString, static_cast<uint32_t>(n));
-    out->s = s;
+    char* const dst = static_cast<char*>(arena_.Allocate(bound + 16, 1));
+    const char* const end = Unescape(start, dst);
+    if (end == nullptr) return false;
+    *out = Blank(Type::kString, static_cast<uint32_t>(end - dst));
+    out->s = dst;
     return true;
+  }
+
+  // Decodes the string whose bytes start at `src` (past the opening quote) into `dst`, up to
+  // the closing quote; returns the end of the output. nullptr leaves the text to the reference
+  // parser: an unknown escape, a bad \u, or a lone surrogate (the reference parser rejects a
+  // lone high one and turns a lone low one into U+FFFD, as Go does). Copies 16 bytes at a
+  // time: `dst` has 16 bytes to spare, and reads past the quote stay within the padded text.
+  // (simdjson's own parse_string, with 64-byte steps, took twice as long on kubectl's
+  // last-applied-configuration annotation, where an escape comes every few bytes.)
+  static char* Unescape(const char* src, char* dst) {
+    for (;;) {
+#if defined(__SSE2__)
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), v);
+      const int mask = _mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+      if (mask == 0) {
+        src += 16;
+        dst += 16;
+        continue;
+      }
+      const int k = __builtin_ctz(static_cast<unsigned>(mask));
+      src += k;
+      dst += k;
+#else
+      while (*src != '"' && *src != '\\') *dst++ = *src++;
+#endif
+      if (*src == '"') return dst;
+      switch (src[1]) {  // after a backslash
+        case '"':
+        case '\\':
+        case '/':
+          *dst++ = src[1];
+          break;
+        case 'b':
+          *dst++ = '\b';
+          break;
+        case 'f':
+          *dst++ = '\f';
+          break;
+        case 'n':
+          *dst++ = '\n';
+          break;
+        case 'r':
+          *dst++ = '\r';
+          break;
+        case 't':
+          *dst++ = '\t';
+          break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(src + 2, &cp)) return nullptr;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate: its low half must follow
+            uint32_t low;
+            if (src[6] != '\\' || src[7] != 'u' || !Hex4(src + 8, &low) || low < 0xDC00 ||
+                low > 0xDFFF) {
+              return nullptr;
+            }
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            src += 6;
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            return nullptr;
+          }
+          dst = AppendUtf8(dst, cp);
+          src += 6;
+          continue;
+        }
+        default:
+          return nullptr;
+      }
+      src += 2;
+    }
+  }
+
+  // Four hex digits at `p` (the reads stay within the padded text).
+  static bool Hex4(const char* p, uint32_t* out) {
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const auto c = static_cast<unsigned char>(p[k]);
+      uint32_t d;
+      if (c - '0' < 10u) {
+        d = c - '0';
+      } else if ((c | 0x20u) - 'a' < 6u) {
+        d = (c | 0x20u) - 'a' + 10;
+      } else {
+        return false;
+      }
+      v = v << 4 | d;
+    }
+    *out = v;
+    return true;
+  }
+
+  static char* AppendUtf8(char* dst, uint32_t cp) {
+    if (cp < 0x80) {
+      *dst++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *dst++ = static_cast<char>(0xC0 | (cp >> 6));
+      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *dst++ = static_cast<char>(0xE0 | (cp >> 12));
+      *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *dst++ = static_cast<char>(0xF0 | (cp >> 18));
+      *dst++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return dst;
   }
 
   // The first '"' or '\' at or after `p`. The caller knows one lies before the padding.
@@ -1111,6 +1198,26 @@ struct internal::FastParse {
     return uint64_t{1} << (mix & 63);
   }
 
+  // For an object of up to kIndexedObjectMin members (key, value, key, ...  from `first`):
+  // whether a key repeats. Keys with different KeyBits differ, so only a key whose bit is
+  // already set is compared with the keys before it.
+  static bool HasRepeatedKey(const Node* first, size_t members) {
+    if (members <= 4) {  // most objects: compare pairs (sizes first) without hashing
+      for (size_t k = 1; k < members; ++k) {
+        if (RepeatsEarlierKey(first, first + 2 * k)) return true;
+      }
+      return false;
+    }
+    uint64_t seen = 0;
+    for (size_t k = 0; k < members; ++k) {
+      const Node* key = first + 2 * k;
+      const uint64_t bit = KeyBit(*key);
+      if ((seen & bit) != 0 && RepeatsEarlierKey(first, key)) return true;
+      seen |= bit;
+    }
+    return false;
+  }
+
   // Whether `*key` equals a key of the open object whose children start at `first`.
   static bool RepeatsEarlierKey(const Node* first, const Node* key) {
     const std::string_view k = KeyOf(*key);
@@ -1139,9 +1246,7 @@ struct internal::FastParse {
   char* const buf_;              // the padded text copy in the arena
   const uint32_t* const idx_;    // stage 1's structural offsets
   const uint32_t n_;             // their number (idx_[n_] is the text length)
-  const simdjson::internal::dom_parser_implementation& s1_;
   const size_t max_depth_;
-  const bool fix_;               // replace lone low surrogates (a simdjson that keeps them)
   Scratch& scratch_;
   Node* base_;                   // scratch_.nodes: children of the open containers
   Node* end_;

@@ -457,6 +457,45 @@ TEST(JsonFastPath, EscapesAndSurrogatesInKeysAndValues) {
   EXPECT_EQ(d.root().value_at(0).as_string(), "x\xEF\xBF\xBD");
 }
 
+TEST(JsonFastPath, EscapesAtEveryOffsetAndOfEveryWidth) {
+  // The decoder copies 16 bytes at a time: put each escape at every offset of a block, and
+  // use every UTF-8 width, upper- and lower-case hex, and the escapes that end a text.
+  const std::vector<std::pair<std::string, std::string>> escapes = {
+      {R"(\")", "\""},       {R"(\\)", "\\"},     {R"(\/)", "/"},
+      {R"(\b)", "\b"},       {R"(\f)", "\f"},     {R"(\n)", "\n"},
+      {R"(\r)", "\r"},       {R"(\t)", "\t"},     {R"(\u0041)", "A"},
+      {R"(\u00E9)", "\xC3\xA9"}, {R"(\u20ac)", "\xE2\x82\xAC"}, {R"(\uFFFF)", "\xEF\xBF\xBF"},
+      {R"(\uD83D\uDE00)", "\xF0\x9F\x98\x80"}, {R"(\u0000)", std::string(1, '\0')}};
+  for (const auto& [escaped, decoded] : escapes) {
+    for (size_t pad = 0; pad < 20; ++pad) {
+      const std::string prefix(pad, 'p');
+      const std::string text = "{\"k" + prefix + escaped + "\":\"" + prefix + escaped + prefix +
+                               escaped + "\"}";
+      ASSERT_TRUE(AgreesWithReference(text)) << text;
+      Document d = ParseOrDie(text);
+      EXPECT_EQ(d.root().key_at(0), "k" + prefix + decoded) << text;
+      EXPECT_EQ(d.root().value_at(0).as_string(), prefix + decoded + prefix + decoded) << text;
+    }
+  }
+  // A string root that ends with an escape, and kubectl's last-applied-configuration shape.
+  EXPECT_EQ(ParseOrDie(R"("a\n")").root().as_string(), "a\n");
+  std::string inner, text = "{\"a\":\"";
+  for (int i = 0; i < 60; ++i) {
+    inner += "{\"k" + std::to_string(i) + "\":\"v\"},";
+    text += "{\\\"k" + std::to_string(i) + "\\\":\\\"v\\\"},";
+  }
+  text += "\"}";
+  ASSERT_TRUE(AgreesWithReference(text));
+  EXPECT_EQ(ParseOrDie(text).root().Find("a").as_string(), inner);
+  // What the decoder leaves to the reference parser, which rejects or repairs it.
+  for (const char* bad : {R"(["\x"])", R"(["\u12G4"])", R"(["\u12"])", R"(["\u"])",
+                          R"(["\uD800\n"])", R"(["\uD800\uD800"])", R"(["\uDBFF\uE000"])",
+                          R"(["\uDC00"])", R"(["a\uDFFFb"])", R"(["\'"])", R"(["\U0041"])"}) {
+    EXPECT_TRUE(AgreesWithReference(bad)) << bad;
+    EXPECT_FALSE(internal::ParseFastForTest(bad, {}).has_value()) << bad;
+  }
+}
+
 TEST(JsonFastPath, NestingAtTheLimit) {
   for (size_t limit : {1u, 2u, 10u, 512u, 1023u, 1024u, 1025u, 1500u}) {
     ParseOptions options;
