@@ -1072,7 +1072,7 @@ struct internal::FastParse {
     for (int k = 0; k < 4; ++k) {
       const auto c = static_cast<unsigned char>(p[k]);
       uint32_t d;
-      if (c - '0' < 10u) {
+      if (static_cast<uint32_t>(c) - '0' < 10u) {
         d = c - '0';
       } else if ((c | 0x20u) - 'a' < 6u) {
         d = (c | 0x20u) - 'a' + 10;
