@@ -13,7 +13,7 @@
 # celgate/nginx RPS ratio.
 #
 # Knobs: DURATION (10) WARMUP (2) THREADS (2) CONNS (64) PIN (1: server on CPU 0, wrk on CPU 1)
-# SERVER_THREADS (celgate I/O threads; default = CPUs, like nginx's workers) PORT_BASE
+# SERVER_THREADS (celgate I/O threads; default 0 = celgate's own default) PORT_BASE
 # ROUNDS (3: interleaved nginx/celgate peak pairs after the table, median ratio; 0 = none).
 # Also reported: server CPU % during the peak run and requests per server CPU-second, which
 # stays meaningful when other work on the machine steals CPU from both servers.
@@ -29,8 +29,9 @@ THREADS="${THREADS:-2}"
 CONNS="${CONNS:-64}"
 PIN="${PIN:-1}"
 PORT_BASE="${PORT_BASE:-19443}"
-# Same number of runnable threads as nginx's `worker_processes auto` (one per CPU), so both get
-# the same CFS share when pinned to one CPU.
+# 0: celgate's default, the CPUs of its affinity mask (1 under PIN=1). nginx 1.22's
+# `worker_processes auto` counts the machine's online CPUs instead (2 workers here, both on the
+# pinned CPU). SERVER_THREADS=2 gives celgate the same number of threads.
 SERVER_THREADS="${SERVER_THREADS:-0}"
 ROUNDS="${ROUNDS:-3}"
 SCRATCH="$(mktemp -d /tmp/celgate-webhook-bench-XXXXXX)"

@@ -321,7 +321,7 @@ void RegisterServe(CLI::App& app, int* exit_code) {
   cmd->add_option("--port", args->port, "HTTPS port (0 = any free port)")
       ->capture_default_str();
   cmd->add_option("--address", args->address, "Listen address")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "I/O threads (0 = CPUs this process may use: its affinity mask)")
+  cmd->add_option("--threads", args->threads, "I/O threads (0 = CPUs this process may use: its affinity mask, capped by its cgroup CPU limit)")
       ->capture_default_str();
   cmd->add_option("--log-format", args->log_format, "json, text or auto (text on a terminal)")
       ->check(CLI::IsMember({"auto", "json", "text"}))

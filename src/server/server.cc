@@ -16,6 +16,10 @@
 #include <openssl/ssl.h>
 
 #include <atomic>
+#include <iterator>
+#include <fstream>
+#include <cmath>
+#include <charconv>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -556,15 +560,109 @@ class ServerImpl final : public Server {
 
 }  // namespace
 
+std::optional<double> ParseCgroupCpuMax(std::string_view cpu_max) {
+  // cgroup v2 (Documentation/admin-guide/cgroup-v2.rst): "$MAX $PERIOD", MAX "max" or a quota
+  // in microseconds per PERIOD.
+  const size_t space = cpu_max.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  std::string_view quota = cpu_max.substr(0, space);
+  std::string_view period = cpu_max.substr(space + 1);
+  while (!period.empty() && (period.back() == '\n' || period.back() == ' ')) period.remove_suffix(1);
+  uint64_t q = 0, per = 0;
+  auto number = [](std::string_view t, uint64_t* out) {
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), *out);
+    return r.ec == std::errc() && r.ptr == t.data() + t.size() && *out > 0;
+  };
+  if (quota == "max" || !number(quota, &q) || !number(period, &per)) return std::nullopt;
+  return static_cast<double>(q) / static_cast<double>(per);
+}
+
+std::optional<std::string> ParseCgroupV2Path(std::string_view text) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    if (line.substr(0, 3) == "0::") return std::string(line.substr(3));
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ParseCgroupV1CpuPath(std::string_view text) {
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    const size_t c1 = line.find(':');
+    const size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
+    if (c2 == std::string_view::npos) continue;
+    std::string_view controllers = line.substr(c1 + 1, c2 - c1 - 1);
+    while (!controllers.empty()) {
+      const size_t comma = controllers.find(',');
+      if (controllers.substr(0, comma) == "cpu") return std::string(line.substr(c2 + 1));
+      if (comma == std::string_view::npos) break;
+      controllers.remove_prefix(comma + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> ParseCgroupV1Quota(std::string_view quota_us, std::string_view period_us) {
+  std::string text(quota_us);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return ParseCgroupCpuMax(text + " " + std::string(period_us));
+}
+
+int DefaultIoThreads(int affinity_cpus, std::optional<double> cgroup_cpu_limit) {
+  int n = affinity_cpus > 0 ? affinity_cpus : 1;
+  if (cgroup_cpu_limit && *cgroup_cpu_limit > 0) {
+    const double capped = std::max(2.0, std::ceil(*cgroup_cpu_limit));
+    if (capped < n) n = static_cast<int>(capped);
+  }
+  return n;
+}
+
+namespace {
+std::optional<std::string> ReadSmallFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text;
+}
+}  // namespace
+
 int AvailableCpus() {
+  int affinity = 0;
   cpu_set_t set;
   CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    int n = CPU_COUNT(&set);
-    if (n > 0) return n;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) affinity = CPU_COUNT(&set);
+  if (affinity <= 0) affinity = static_cast<int>(std::thread::hardware_concurrency());
+  // The leaf cgroup's limit only, as Go does; container runtimes hide the parents anyway.
+  std::optional<double> limit;
+  if (std::optional<std::string> self = ReadSmallFile("/proc/self/cgroup")) {
+    if (std::optional<std::string> path = ParseCgroupV2Path(*self)) {
+      if (std::optional<std::string> max = ReadSmallFile("/sys/fs/cgroup" + *path + "/cpu.max")) {
+        limit = ParseCgroupCpuMax(*max);
+      }
+    }
+    if (!limit) {  // cgroup v1 (hybrid hosts): the cpu controller's usual mount points
+      if (std::optional<std::string> path = ParseCgroupV1CpuPath(*self)) {
+        for (const char* mount : {"/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/cpu"}) {
+          const std::string dir = std::string(mount) + (*path == "/" ? "" : *path);
+          std::optional<std::string> q = ReadSmallFile(dir + "/cpu.cfs_quota_us");
+          std::optional<std::string> p = ReadSmallFile(dir + "/cpu.cfs_period_us");
+          if (q && p) {
+            limit = ParseCgroupV1Quota(*q, *p);
+            break;
+          }
+        }
+      }
+    }
   }
-  int n = static_cast<int>(std::thread::hardware_concurrency());
-  return n > 0 ? n : 1;
+  return DefaultIoThreads(affinity, limit);
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Create(const ServerOptions& options,

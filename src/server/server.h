@@ -27,7 +27,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "admission/handler.h"
 #include "base/status.h"
@@ -84,9 +86,25 @@ struct ServerOptions {
   std::function<void()> on_reload;
 };
 
-// CPUs this process may run on (its affinity mask: taskset, cpusets of a container), at
-// least 1. The default number of I/O threads, as Go's runtime sizes GOMAXPROCS.
+// The default number of I/O threads, sized the way Go 1.25's runtime sizes GOMAXPROCS
+// (golang/go#73193): the CPUs of the process's affinity mask (taskset, a container's cpuset),
+// capped by its cgroup's CPU limit (a Kubernetes `limits.cpu`) rounded up, but not below 2
+// for that cap. Without the cap, a pod limited to 1 CPU on a 32-core node would run 32 busy
+// threads into CFS throttling, the latency spikes webhooks must avoid. At least 1.
 int AvailableCpus();
+
+// The pieces of AvailableCpus, for tests. The rule: min(affinity, max(2, ceil(limit))).
+int DefaultIoThreads(int affinity_cpus, std::optional<double> cgroup_cpu_limit);
+// The CPU limit in a cgroup v2 `cpu.max` ("150000 100000" is 1.5 CPUs); nullopt for "max"
+// (no limit) or text that is not two positive numbers.
+std::optional<double> ParseCgroupCpuMax(std::string_view cpu_max);
+// The cgroup v2 path of this process from /proc/self/cgroup text (the "0::/path" line), or
+// nullopt (cgroup v1 only, or no such line).
+std::optional<std::string> ParseCgroupV2Path(std::string_view proc_self_cgroup);
+// The cgroup v1 path of the `cpu` controller ("4:cpu,cpuacct:/path"), or nullopt.
+std::optional<std::string> ParseCgroupV1CpuPath(std::string_view proc_self_cgroup);
+// A cgroup v1 limit from cpu.cfs_quota_us and cpu.cfs_period_us ("-1": no limit).
+std::optional<double> ParseCgroupV1Quota(std::string_view quota_us, std::string_view period_us);
 
 class Server {
  public:
