@@ -9,6 +9,10 @@
 //                   which 10 match and pass. deployment/1000 / deployment/10 is the cost of the
 //                   990 policies that do not match (target <= 1.2).
 //
+//   json_parse/*   json::Parse of the same 4.7 KB review (the engine's decode step), with two
+//                   peers on the same text in the same run: simdjson's DOM parser (its tape,
+//                   without building our Document) and RapidJSON's DOM (kParseDefaultFlags).
+//
 // Every benchmark also reports `allocs/review`: calls of the global operator new per Review
 // (STYLE.md H10), counted by the replacement operator new below.
 //
@@ -18,6 +22,8 @@
 // counters included): bench/count_review_instructions.sh BUILD_DIR, which runs
 // `review_bench --fixed=<subject> --fixed_reviews=N` under callgrind.
 #include <benchmark/benchmark.h>
+#include <rapidjson/document.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <atomic>
@@ -222,6 +228,35 @@ void BM_Deployment(benchmark::State& state) {
   RunReviews(state, [&]() -> const Subject& { return s; });
 }
 
+// The decode step alone and its peers (see the top of the file).
+std::string g_deployment_body;
+
+void BM_ParseCelgate(benchmark::State& state) {
+  for (auto _ : state) {
+    StatusOr<json::Document> d = json::Parse(g_deployment_body);
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_deployment_body.size()));
+}
+
+void BM_ParseSimdjsonDom(benchmark::State& state) {
+  simdjson::dom::parser parser;
+  for (auto _ : state) {
+    auto doc = parser.parse(g_deployment_body.data(), g_deployment_body.size(), true);
+    benchmark::DoNotOptimize(doc.error());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_deployment_body.size()));
+}
+
+void BM_ParseRapidjsonDom(benchmark::State& state) {
+  for (auto _ : state) {
+    rapidjson::Document d;
+    d.Parse(g_deployment_body.data(), g_deployment_body.size());
+    benchmark::DoNotOptimize(d.HasParseError());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * g_deployment_body.size()));
+}
+
 // Answers `n` reviews round-robin over `subjects`, outside Google Benchmark, so that a tool
 // can count what one review costs: valgrind --tool=callgrind --toggle-collect='*RunFixed*'
 // (instructions per review = collected Ir / n).
@@ -261,6 +296,12 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "review_bench: no corpus records in %s/corpus: corpus skipped\n",
                  data.c_str());
+  }
+  g_deployment_body = ReadFile(data + "/admissionreview-deployment.json");
+  if (!g_deployment_body.empty()) {
+    benchmark::RegisterBenchmark("json_parse/celgate", BM_ParseCelgate);
+    benchmark::RegisterBenchmark("json_parse/simdjson_dom", BM_ParseSimdjsonDom);
+    benchmark::RegisterBenchmark("json_parse/rapidjson_dom", BM_ParseRapidjsonDom);
   }
   for (int n : {10, 100, 1000}) {
     if (LoadDeployment(data, n)) {

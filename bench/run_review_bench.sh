@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/run_review_bench.sh BUILD_DIR: admission::Handler::Review end to end (bench/review_bench.cc)
 # on the VAP corpus and on the 4.7 KB Deployment review with 10, 100 and 1000 policies; prints
-# ns/review, reviews/s, global-heap allocations per review, and the 1000/10 latency ratio
-# (target <= 1.2). Data is generated under BUILD_DIR/bench-out/review (never in shared/).
+# ns/review, reviews/s, global-heap allocations per review, the 1000/10 latency ratio
+# (target <= 1.2), and json::Parse of the review against simdjson's and RapidJSON's DOM
+# parsers. Data is generated under BUILD_DIR/bench-out/review (never in shared/).
 # Needs: the shared/ folder beside this repository (corpus and gen_policies.py), python3.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,9 +34,14 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
         continue
     scale = {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
     rows[b["run_name"]] = (b["real_time"] * scale, b.get("allocs/review", float("nan")))
-print(f"{'benchmark':18} {'ns/review':>11} {'reviews/s':>11} {'allocs/review':>14}")
+print(f"{'benchmark':24} {'ns/review':>11} {'reviews/s':>11} {'allocs/review':>14}")
 for name, (ns, allocs) in rows.items():
-    print(f"{name:18} {ns:11.0f} {1e9 / ns:11.0f} {allocs:14.1f}")
+    print(f"{name:24} {ns:11.0f} {1e9 / ns:11.0f} {allocs:14.1f}")
+c, s = rows.get("json_parse/celgate"), rows.get("json_parse/simdjson_dom")
+r = rows.get("json_parse/rapidjson_dom")
+if c and s and r:
+    print(f"json_parse of the 4.7 KB review, same run: celgate / simdjson DOM (tape only) = "
+          f"{c[0] / s[0]:.2f}, celgate / RapidJSON DOM = {c[0] / r[0]:.2f}")
 a, b = rows.get("deployment/1000"), rows.get("deployment/10")
 if a and b:
     ratio = a[0] / b[0]
