@@ -734,8 +734,8 @@ inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 //
 // The text is copied once into the Document's arena (with simdjson's padding after it):
 // stage 1 reads that copy, and every string without escapes is a view into it, so strings
-// are not copied one by one. Strings with escapes are decoded by simdjson's parse_string into
-// arena space of their own. Children of open containers wait on a node stack; a closing
+// are not copied one by one. Strings with escapes are decoded (Unescape) into arena space of
+// their own. Children of open containers wait on a node stack; a closing
 // bracket moves them into one arena array (objects with more than kIndexedObjectMin members
 // get their sorted index there too).
 //
@@ -823,7 +823,7 @@ struct internal::FastParse {
     Node* top = base_;
     Node* end = end_;
     uint32_t i = 0;    // the structural being read
-    size_t depth = 0;  // open containers; the innermost is frame == &frames_[depth - 1]
+    size_t depth = 0;  // open containers; the innermost is frame == &scratch_.frames[depth - 1]
     Frame* frame = nullptr;
     Node* out = root;  // where the next value goes
     for (;;) {
