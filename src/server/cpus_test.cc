@@ -29,6 +29,7 @@ TEST(DefaultIoThreads, ReadsCgroupV2Files) {
             "/kubepods/burstable/pod1/abc");
   EXPECT_EQ(ParseCgroupV2Path("12:cpu,cpuacct:/docker/x\n0::/\n"), "/");
   EXPECT_EQ(ParseCgroupV2Path("12:cpu,cpuacct:/docker/x\n"), std::nullopt);
+  EXPECT_EQ(ParseCgroupV2Path("0::/a:b"), "/a:b");  // the path may hold colons
   EXPECT_EQ(ParseCgroupV1CpuPath("4:memory:/x\n2:cpuacct,cpu:/kubepods/pod2\n0::/\n"),
             "/kubepods/pod2");
   EXPECT_EQ(ParseCgroupV1CpuPath("1:cpu:/\n"), "/");

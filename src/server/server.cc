@@ -577,37 +577,41 @@ std::optional<double> ParseCgroupCpuMax(std::string_view cpu_max) {
   return static_cast<double>(q) / static_cast<double>(per);
 }
 
-std::optional<std::string> ParseCgroupV2Path(std::string_view text) {
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(at, end - at);
-    if (line.substr(0, 3) == "0::") return std::string(line.substr(3));
-    at = end + 1;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> ParseCgroupV1CpuPath(std::string_view text) {
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(at, end - at);
-    at = end + 1;
+namespace {
+// The path of the first /proc/self/cgroup line ("ID:CONTROLLERS:PATH", cgroups(7)) for which
+// match(ID, CONTROLLERS) holds.
+template <typename Match>
+std::optional<std::string> CgroupPath(std::string_view text, Match match) {
+  while (!text.empty()) {
+    const size_t end = std::min(text.find('\n'), text.size());
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
     const size_t c1 = line.find(':');
     const size_t c2 = c1 == std::string_view::npos ? c1 : line.find(':', c1 + 1);
     if (c2 == std::string_view::npos) continue;
-    std::string_view controllers = line.substr(c1 + 1, c2 - c1 - 1);
-    while (!controllers.empty()) {
-      const size_t comma = controllers.find(',');
-      if (controllers.substr(0, comma) == "cpu") return std::string(line.substr(c2 + 1));
-      if (comma == std::string_view::npos) break;
-      controllers.remove_prefix(comma + 1);
+    if (match(line.substr(0, c1), line.substr(c1 + 1, c2 - c1 - 1))) {
+      return std::string(line.substr(c2 + 1));
     }
   }
   return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::string> ParseCgroupV2Path(std::string_view text) {
+  return CgroupPath(text, [](std::string_view id, std::string_view controllers) {
+    return id == "0" && controllers.empty();
+  });
+}
+
+std::optional<std::string> ParseCgroupV1CpuPath(std::string_view text) {
+  return CgroupPath(text, [](std::string_view, std::string_view controllers) {
+    while (!controllers.empty()) {
+      const size_t comma = std::min(controllers.find(','), controllers.size());
+      if (controllers.substr(0, comma) == "cpu") return true;
+      controllers.remove_prefix(std::min(comma + 1, controllers.size()));
+    }
+    return false;
+  });
 }
 
 std::optional<double> ParseCgroupV1Quota(std::string_view quota_us, std::string_view period_us) {
