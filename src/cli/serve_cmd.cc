@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -182,8 +183,11 @@ int RunServe(const ServeArgs& args) {
     return kExitUsage;
   }
 
-  int threads = so.threads > 0 ? so.threads : server::AvailableCpus();
-  server::Metrics metrics(threads < 1 ? 1 : threads);
+  // Decided once: the server's workers and the metric shards must agree (AvailableCpus reads
+  // the affinity mask and cgroup files, which could change between two calls).
+  const int threads = std::max(1, so.threads > 0 ? so.threads : server::AvailableCpus());
+  so.threads = threads;
+  server::Metrics metrics(threads);
 
   StatusOr<std::shared_ptr<const admission::Handler>> first = LoadHandler(args.files);
   if (!first.ok()) {
